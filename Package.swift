@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+// VLServe: a Qwen2.5-VL-style vision inference server on raw POSIX sockets, and vlbench.
+//
+// Layers (one-way dependencies, lowest first):
+//   CBLAS, CImageCodecs          system/C shims (OpenBLAS cblas.h; libjpeg-turbo, libspng)
+//   VisionCore                   image decoding, Qwen2.5-VL preprocessing, Conv3d patch embedding, safetensors
+//   HTTPCore                     pure HTTP/1.1 request/response parsing and serialisation (no sockets, no JSON)
+//   NetIO                        epoll event loop, non-blocking sockets, HTTP server and client connections
+//   OpenAIAPI                    OpenAI wire format: JSON, request decoding, chunks, error bodies
+//   Engine                       scheduler, stub decoder, tokenizer, chat template, metrics (knows VisionCore)
+//   VLServeKit                   the server application: routes HTTP requests to the API and the engine
+//   BenchKit                     vlbench: datasets, arrival schedule, metrics, reports
+//   vlserve, vlbench             executables: argument parsing and wiring only
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "VLServe",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vlserve", targets: ["vlserve"]),
+        .executable(name: "vlbench", targets: ["vlbench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "CImageCodecs", path: "Sources/CImageCodecs",
+                linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("spng")]),
+        .target(name: "VisionCore", dependencies: ["CBLAS", "CImageCodecs"], swiftSettings: swiftSettings),
+        .target(name: "HTTPCore", swiftSettings: swiftSettings),
+        .target(name: "NetIO", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
+        .target(name: "OpenAIAPI", swiftSettings: swiftSettings),
+        .target(name: "Engine", dependencies: ["VisionCore"], swiftSettings: swiftSettings),
+        .target(name: "VLServeKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "Engine", "VisionCore"],
+                swiftSettings: swiftSettings),
+        .target(name: "BenchKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "VisionCore"],
+                swiftSettings: swiftSettings),
+        .executableTarget(name: "vlserve", dependencies: [
+            "VLServeKit", "VisionCore", "Engine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: swiftSettings),
+        .executableTarget(name: "vlbench", dependencies: [
+            "BenchKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: swiftSettings),
+        .testTarget(name: "VisionCoreTests", dependencies: ["VisionCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "NetIOTests", dependencies: ["NetIO", "HTTPCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "OpenAIAPITests", dependencies: ["OpenAIAPI"], swiftSettings: swiftSettings),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: swiftSettings),
+        .testTarget(name: "VLServeKitTests", dependencies: ["VLServeKit", "NetIO", "HTTPCore"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "BenchKitTests", dependencies: ["BenchKit"], swiftSettings: swiftSettings),
+    ]
+)

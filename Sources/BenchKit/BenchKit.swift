@@ -1,0 +1,1 @@
+// Module BenchKit. See Package.swift for the layering.

@@ -1,0 +1,1 @@
+// Module Engine. See Package.swift for the layering.

@@ -1,0 +1,1 @@
+// Module HTTPCore. See Package.swift for the layering.

@@ -1,0 +1,1 @@
+// Module NetIO. See Package.swift for the layering.

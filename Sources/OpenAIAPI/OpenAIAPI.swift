@@ -1,0 +1,1 @@
+// Module OpenAIAPI. See Package.swift for the layering.

@@ -1,0 +1,1 @@
+// Module VLServeKit. See Package.swift for the layering.

@@ -1,0 +1,1 @@
+// Module VisionCore. See Package.swift for the layering.

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct VLServe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vlserve",
+        abstract: "Qwen2.5-VL-style vision inference server with an OpenAI-compatible API.",
+        subcommands: [])
+}

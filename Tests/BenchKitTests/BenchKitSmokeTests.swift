@@ -1,0 +1,6 @@
+import Testing
+@testable import BenchKit
+
+@Test func BenchKitModuleLinks() {
+    #expect(Bool(true))
+}

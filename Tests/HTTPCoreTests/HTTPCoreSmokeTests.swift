@@ -1,0 +1,6 @@
+import Testing
+@testable import HTTPCore
+
+@Test func HTTPCoreModuleLinks() {
+    #expect(Bool(true))
+}

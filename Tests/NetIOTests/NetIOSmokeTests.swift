@@ -1,0 +1,6 @@
+import Testing
+@testable import NetIO
+
+@Test func NetIOModuleLinks() {
+    #expect(Bool(true))
+}

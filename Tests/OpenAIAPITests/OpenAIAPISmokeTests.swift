@@ -1,0 +1,6 @@
+import Testing
+@testable import OpenAIAPI
+
+@Test func OpenAIAPIModuleLinks() {
+    #expect(Bool(true))
+}

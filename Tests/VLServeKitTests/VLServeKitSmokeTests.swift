@@ -1,0 +1,6 @@
+import Testing
+@testable import VLServeKit
+
+@Test func VLServeKitModuleLinks() {
+    #expect(Bool(true))
+}

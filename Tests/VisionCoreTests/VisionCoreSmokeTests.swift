@@ -1,0 +1,6 @@
+import Testing
+@testable import VisionCore
+
+@Test func VisionCoreModuleLinks() {
+    #expect(Bool(true))
+}
