@@ -27,5 +27,5 @@ COPY --from=build /vlserve /usr/local/bin/vlserve
 COPY models /opt/vlserve/models
 USER vlserve
 EXPOSE 8000
-HEALTHCHECK --interval=10s --timeout=2s CMD ["/bin/sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/8000 || exit 1"]
+HEALTHCHECK --interval=10s --timeout=2s CMD ["/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8000"]
 ENTRYPOINT ["/usr/local/bin/vlserve", "serve", "--host", "0.0.0.0", "--port", "8000", "--model-dir", "/opt/vlserve/models/qwen2.5-vl-7b"]
