@@ -1,0 +1,16 @@
+/// Which algorithm `Conv3d.forward` uses. All of them compute the same function as `torch.nn.Conv3d`
+/// (groups 1, dilation 1); they differ in speed and in which shapes they accept.
+public enum Conv3dImplementation: String, CaseIterable, Sendable {
+    /// Plain direct convolution loops (the readable reference), accumulating in Double. Any geometry.
+    case direct
+    /// Unfold the input into a column buffer `[batch*outVoxels, inChannels*kT*kH*kW]`, then one
+    /// `cblas_sgemm` against the weight viewed as `[out, in*kT*kH*kW]`. Any stride and padding.
+    case im2col
+    /// Zero-copy: when kernel == stride, padding is zero and every sample is exactly one kernel volume
+    /// (Qwen2.5-VL's `pixel_values [N, 1176]`), the input already is the unfolded matrix: one
+    /// `cblas_sgemm` against the weight viewed as `[out, 1176]`, transposed B (vLLM's `Conv3dLayer`).
+    /// Other shapes throw `Conv3dError.gemmNotApplicable`.
+    case gemm
+    /// `gemm` where it applies, else `im2col`.
+    case auto
+}
