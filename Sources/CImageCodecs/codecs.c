@@ -1,2 +1,0 @@
-#include "CImageCodecs.h"
-int vl_codecs_version(void) { return 1; }

@@ -1,0 +1,111 @@
+/// Pillow's `Image.resize(size, Image.BICUBIC)` for RGB8 images, bit-exact (Pillow 13
+/// src/libImaging/Resample.c, `ImagingResampleInner` with the 8-bit-per-channel passes): horizontal pass
+/// first into a clipped uint8 intermediate that holds only the source rows the vertical pass reads,
+/// then the vertical pass; a pass is skipped when its dimension does not change.
+///
+/// This is the fast path (precomputed `BicubicCoefficients`, loops over unsafe buffers, the vertical
+/// pass accumulating whole rows so it vectorises); `BicubicResamplerReference` is the readable one.
+public enum BicubicResampler {
+    /// Resizes `image` to `width x height` (both > 0).
+    public static func resize(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
+        precondition(width > 0 && height > 0 && image.width > 0 && image.height > 0,
+                     "BicubicResampler: sizes must be positive")
+        if width == image.width && height == image.height { return image }
+        let horiz = BicubicCoefficients(inSize: image.width, outSize: width)
+        let vert = BicubicCoefficients(inSize: image.height, outSize: height)
+        let needH = width != image.width
+        let needV = height != image.height
+
+        if !needV {
+            let out = horizontalPass(image.pixels, inWidth: image.width, rows: 0..<image.height, coeffs: horiz)
+            return RGBImage(width: width, height: height, pixels: out)
+        }
+        // Source rows the vertical pass reads (Pillow's ybox_first ..< ybox_last).
+        let first = Int(vert.starts[0])
+        let last = Int(vert.starts[height - 1] + vert.counts[height - 1])
+        if !needH {
+            let out = image.pixels.withUnsafeBufferPointer { src in
+                verticalPass(src, rowOffset: 0, rowLength: image.width * 3, coeffs: vert)
+            }
+            return RGBImage(width: width, height: height, pixels: out)
+        }
+        let temp = horizontalPass(image.pixels, inWidth: image.width, rows: first..<last, coeffs: horiz)
+        let out = temp.withUnsafeBufferPointer { src in
+            verticalPass(src, rowOffset: first, rowLength: width * 3, coeffs: vert)
+        }
+        return RGBImage(width: width, height: height, pixels: out)
+    }
+
+    @inline(__always) static func clip8(_ acc: Int32) -> UInt8 {
+        let v = acc >> BicubicCoefficients.precisionBits
+        return v < 0 ? 0 : (v > 255 ? 255 : UInt8(truncatingIfNeeded: v))
+    }
+
+    /// Horizontal pass over source `rows`; returns `[rows.count, outWidth, 3]` uint8.
+    static func horizontalPass(_ pixels: [UInt8], inWidth: Int, rows: Range<Int>, coeffs: BicubicCoefficients) -> [UInt8] {
+        let outWidth = coeffs.outSize
+        let ksize = coeffs.kernelSize
+        let inStride = inWidth * 3
+        let outStride = outWidth * 3
+        let half: Int32 = 1 << (BicubicCoefficients.precisionBits - 1)
+        return [UInt8](unsafeUninitializedCapacity: rows.count * outStride) { out, initialized in
+            pixels.withUnsafeBufferPointer { src in
+                coeffs.weights.withUnsafeBufferPointer { kk in
+                    coeffs.starts.withUnsafeBufferPointer { starts in
+                        coeffs.counts.withUnsafeBufferPointer { counts in
+                            let s = src.baseAddress!, o = out.baseAddress!, k = kk.baseAddress!
+                            for (ri, y) in rows.enumerated() {
+                                let inRow = s + y * inStride
+                                let outRow = o + ri * outStride
+                                for xx in 0..<outWidth {
+                                    let n = Int(counts[xx])
+                                    var p = inRow + Int(starts[xx]) * 3
+                                    let w = k + xx * ksize
+                                    var a0 = half, a1 = half, a2 = half
+                                    for i in 0..<n {
+                                        let wi = w[i]
+                                        a0 &+= Int32(p[0]) &* wi
+                                        a1 &+= Int32(p[1]) &* wi
+                                        a2 &+= Int32(p[2]) &* wi
+                                        p += 3
+                                    }
+                                    outRow[3 * xx] = clip8(a0)
+                                    outRow[3 * xx + 1] = clip8(a1)
+                                    outRow[3 * xx + 2] = clip8(a2)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            initialized = rows.count * outStride
+        }
+    }
+
+    /// Vertical pass: output row `y` reads source rows `starts[y] - rowOffset ..< + counts[y]`.
+    static func verticalPass(_ src: UnsafeBufferPointer<UInt8>, rowOffset: Int, rowLength: Int,
+                             coeffs: BicubicCoefficients) -> [UInt8] {
+        let outHeight = coeffs.outSize
+        let ksize = coeffs.kernelSize
+        let half: Int32 = 1 << (BicubicCoefficients.precisionBits - 1)
+        var acc = [Int32](repeating: 0, count: rowLength)
+        return [UInt8](unsafeUninitializedCapacity: outHeight * rowLength) { out, initialized in
+            acc.withUnsafeMutableBufferPointer { accBuf in
+                let a = accBuf.baseAddress!, s = src.baseAddress!, o = out.baseAddress!
+                for yy in 0..<outHeight {
+                    let n = Int(coeffs.counts[yy])
+                    let start = Int(coeffs.starts[yy]) - rowOffset
+                    for x in 0..<rowLength { a[x] = half }
+                    for i in 0..<n {
+                        let wi = coeffs.weights[yy * ksize + i]
+                        let row = s + (start + i) * rowLength
+                        for x in 0..<rowLength { a[x] &+= Int32(row[x]) &* wi }
+                    }
+                    let outRow = o + yy * rowLength
+                    for x in 0..<rowLength { outRow[x] = clip8(a[x]) }
+                }
+            }
+            initialized = outHeight * rowLength
+        }
+    }
+}

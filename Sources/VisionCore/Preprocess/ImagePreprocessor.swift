@@ -1,0 +1,102 @@
+/// Why encoded image bytes could not be turned into `pixel_values`: a decoding or a preprocessing error.
+public enum ImageInputError: Error, Sendable, CustomStringConvertible, Equatable {
+    case decoding(ImageDecodingError)
+    case preprocessing(PreprocessingError)
+
+    public var description: String {
+        switch self {
+        case let .decoding(e): return e.description
+        case let .preprocessing(e): return e.description
+        }
+    }
+}
+
+/// Wall-clock time of each phase of `ImagePreprocessor.preprocess(encoded:)`, in seconds.
+public struct PreprocessTiming: Sendable, Equatable {
+    /// Header check and JPEG/PNG decoding to RGB8.
+    public var decodeSeconds: Double = 0
+    /// smart_resize and the bicubic resize.
+    public var resizeSeconds: Double = 0
+    /// Rescale, normalise, frame duplication and patchify.
+    public var patchifySeconds: Double = 0
+    public var totalSeconds: Double { decodeSeconds + resizeSeconds + patchifySeconds }
+    public init() {}
+}
+
+/// Qwen2.5-VL image preprocessing, bit-exact with transformers 5.24 `Qwen2VLImageProcessorPil` for an
+/// RGB8 input: smart_resize (factor `patchSize * mergeSize`) -> Pillow bicubic resize -> rescale and
+/// normalise in float32 -> duplicate to `temporalPatchSize` frames -> `pixel_values [N, 1176]` in
+/// merge-block order, grid `[1, H/14, W/14]`.
+public struct ImagePreprocessor: Sendable {
+    public let config: PreprocessorConfig
+    /// The exact normalised float32 value per channel and uint8 value (`[3 * 256]`).
+    let table: [Float]
+
+    public init(config: PreprocessorConfig) {
+        self.config = config
+        self.table = Patchifier.normalizationTable(config)
+    }
+
+    /// The resized `(height, width)` for an image of `height x width` (smart_resize).
+    public func targetSize(height: Int, width: Int) throws(PreprocessingError) -> (height: Int, width: Int) {
+        do { try config.validate() } catch { throw .invalidConfig(error.description) }
+        return try SmartResize.targetSize(height: height, width: width, factor: config.factor,
+                                          minPixels: config.minPixels, maxPixels: config.maxPixels)
+    }
+
+    /// The `<|image_pad|>` token count of an image of `height x width`, without processing it.
+    public func tokenCount(height: Int, width: Int) throws(PreprocessingError) -> Int {
+        let (h, w) = try targetSize(height: height, width: width)
+        let m = config.mergeSize
+        return (h / config.patchSize) * (w / config.patchSize) / (m * m)
+    }
+
+    /// Preprocesses a decoded image.
+    public func preprocess(_ image: RGBImage) throws(PreprocessingError) -> PreprocessedImage {
+        var timing = PreprocessTiming()
+        return try preprocess(image, timing: &timing)
+    }
+
+    /// Decodes `bytes` (JPEG or PNG, at most `maxDecodedPixels` pixels as declared by the header) and
+    /// preprocesses the image; returns the result and the time of each phase.
+    public func preprocess(encoded bytes: [UInt8], maxDecodedPixels: Int = ImageDecoder.defaultMaxPixels)
+        throws(ImageInputError) -> (image: PreprocessedImage, timing: PreprocessTiming)
+    {
+        var timing = PreprocessTiming()
+        let start = ContinuousClock.now
+        let decoded: RGBImage
+        do { decoded = try ImageDecoder.decode(bytes, maxPixels: maxDecodedPixels) } catch {
+            throw .decoding(error)
+        }
+        timing.decodeSeconds = Self.seconds(since: start)
+        do {
+            let result = try preprocess(decoded, timing: &timing)
+            return (result, timing)
+        } catch {
+            throw .preprocessing(error)
+        }
+    }
+
+    func preprocess(_ image: RGBImage, timing: inout PreprocessTiming) throws(PreprocessingError) -> PreprocessedImage {
+        let t0 = ContinuousClock.now
+        let (h, w) = try targetSize(height: image.height, width: image.width)
+        let resized = BicubicResampler.resize(image, width: w, height: h)
+        timing.resizeSeconds = Self.seconds(since: t0)
+        let t1 = ContinuousClock.now
+        let result = Patchifier.fast(resized, config: config, table: table)
+        timing.patchifySeconds = Self.seconds(since: t1)
+        return result
+    }
+
+    /// The reference pipeline (reference resampler and patchifier); slow, for tests.
+    public func preprocessReference(_ image: RGBImage) throws(PreprocessingError) -> PreprocessedImage {
+        let (h, w) = try targetSize(height: image.height, width: image.width)
+        let resized = BicubicResamplerReference.resize(image, width: w, height: h)
+        return Patchifier.reference(resized, config: config)
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+}
