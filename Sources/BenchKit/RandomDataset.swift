@@ -1,0 +1,77 @@
+/// Per-direction range ratios of `--random-range-ratio` (a float, or JSON `{"input": a, "output": b}`).
+public struct RangeRatio: Sendable, Equatable {
+    public var input: Double
+    public var output: Double
+    public init(input: Double, output: Double) { self.input = input; self.output = output }
+
+    /// Parses "0.1" or `{"input": 0.1, "output": 0.2}`; each value must be in [0, 1).
+    public static func parse(_ s: String) throws(DatasetError) -> RangeRatio {
+        let r: RangeRatio
+        if let v = Double(s) {
+            r = RangeRatio(input: v, output: v)
+        } else if let j = try? JSONParser.parse(s), let a = j["input"]?.doubleValue, let b = j["output"]?.doubleValue {
+            r = RangeRatio(input: a, output: b)
+        } else {
+            throw DatasetError("--random-range-ratio must be a number or {\"input\": a, \"output\": b}, got '\(s)'")
+        }
+        guard (0..<1).contains(r.input), (0..<1).contains(r.output) else {
+            throw DatasetError("--random-range-ratio values must be in [0, 1), got \(s)")
+        }
+        return r
+    }
+}
+
+/// The `random` dataset (vllm-bench-compat.md §5.1, latest): runs of consecutive vocabulary ids,
+/// lengths uniform in [floor(L(1−r)), ceil(L(1+r))], decode → re-encode to the exact length.
+public struct RandomDataset: Sendable {
+    public var inputLen: Int = 1024
+    public var outputLen: Int = 128
+    public var rangeRatio = RangeRatio(input: 0, output: 0)
+    public var prefixLen: Int = 0
+    public var requestIDPrefix: String = ""
+
+    public init() {}
+
+    /// Draws `count` requests. The rng draws, in order: N input lengths, N output lengths,
+    /// N offsets, then the prefix; random-mm continues with the same rng.
+    public func sample(count: Int, tokenizer: SimpleTokenizer,
+                       rng: inout SeededRandom) throws(DatasetError) -> [SampleRequest] {
+        let realIn = max(0, inputLen - tokenizer.numSpecialTokens)
+        let inLo = Int((Double(realIn) * (1 - rangeRatio.input)).rounded(.down))
+        let inHi = Int((Double(realIn) * (1 + rangeRatio.input)).rounded(.up))
+        let outLo = max(1, Int((Double(outputLen) * (1 - rangeRatio.output)).rounded(.down)))
+        let outHi = max(1, Int((Double(outputLen) * (1 + rangeRatio.output)).rounded(.up)))
+        guard prefixLen + inLo >= 1 else {
+            throw DatasetError("--random-input-len \(inputLen) with range ratio \(rangeRatio.input) gives empty prompts")
+        }
+        guard outputLen >= 1 else { throw DatasetError("--random-output-len must be ≥ 1, got \(outputLen)") }
+        let inLens = (0..<count).map { _ in rng.int(in: inLo, inHi) }
+        let outLens = (0..<count).map { _ in rng.int(in: outLo, outHi) }
+        let vocab = tokenizer.vocabSize
+        let offsets = (0..<count).map { _ in rng.int(in: 0, vocab - 1) }
+        let prefix = (0..<prefixLen).map { _ in rng.int(in: 0, vocab - 1) }
+        var out: [SampleRequest] = []
+        out.reserveCapacity(count)
+        for i in 0..<count {
+            var ids = prefix
+            ids.reserveCapacity(prefixLen + inLens[i])
+            for k in 0..<inLens[i] { ids.append((offsets[i] + i + k) % vocab) }
+            let target = prefixLen + inLens[i]
+            // Decode → re-encode loop (exact with SimpleTokenizer, kept for other vocabularies).
+            var prompt = tokenizer.decode(ids)
+            for _ in 0..<10 {
+                let enc = tokenizer.encode(prompt)
+                if enc.count == target { break }
+                if enc.count < target {
+                    ids = enc + (0..<(target - enc.count)).map { _ in rng.int(in: 0, vocab - 1) }
+                } else {
+                    ids = Array(enc.prefix(target))
+                }
+                prompt = tokenizer.decode(ids)
+            }
+            out.append(SampleRequest(prompt: prompt, promptLen: tokenizer.count(prompt),
+                                     expectedOutputLen: outLens[i], requestID: requestIDPrefix + String(i)))
+        }
+        return out
+    }
+}

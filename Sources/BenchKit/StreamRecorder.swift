@@ -1,0 +1,88 @@
+/// Turns one streamed response into a `RequestOutput`, following `async_request_openai_chat_completions`
+/// / `async_request_openai_completions` (latest, vllm-bench-compat.md §4.2):
+/// - every SSE message with a non-empty `choices` array is a token chunk (role-only chunks included):
+///   the first sets TTFT, each later one appends an ITL sample; E2EL ends at the last one;
+/// - a message without `choices` but with `usage` gives `completion_tokens` (and `prompt_tokens`);
+/// - success requires HTTP 200 and at least one token chunk.
+/// Timestamps are passed in by the caller, taken when the message was parsed.
+public struct StreamRecorder: Sendable {
+    public let isChat: Bool
+    public let compat: CompatMode
+    public private(set) var output: RequestOutput
+    private var sendTime: Double = 0
+    private var last: Double = 0
+    private var sawChunk = false
+    private var serverError: String?
+    private var finished = false
+
+    /// `datasetPromptLen` is kept unless the server reports `usage.prompt_tokens` (latest only).
+    public init(isChat: Bool, datasetPromptLen: Int, compat: CompatMode = .latest) {
+        self.isChat = isChat
+        self.compat = compat
+        output = RequestOutput()
+        output.promptLen = datasetPromptLen
+    }
+
+    /// Records the send time `st` (monotonic s).
+    public mutating func start(at st: Double, queueTime: Double = 0) {
+        sendTime = st
+        last = st
+        output.startTime = st
+        output.queueTime = queueTime
+    }
+
+    /// Handles one SSE `data` payload parsed at time `t`. Unparseable JSON fails the request as
+    /// upstream's `json.loads` would.
+    public mutating func handle(_ payload: [UInt8], at t: Double) {
+        guard !finished else { return }
+        let j: JSONValue
+        do { j = try JSONParser.parse(payload) } catch {
+            fail("invalid JSON in stream: \(error)")
+            return
+        }
+        if let choices = j["choices"]?.arrayValue, !choices.isEmpty {
+            if !sawChunk {
+                output.ttft = t - sendTime
+                sawChunk = true
+            } else {
+                output.itl.append(t - last)
+            }
+            last = t
+            output.latency = t - sendTime
+            let first = choices[0]
+            let text = isChat ? first["delta"]?["content"]?.stringValue : first["text"]?.stringValue
+            if let text { output.generatedText += text }
+        } else if let usage = j["usage"], !usage.isNull {
+            if let c = usage["completion_tokens"]?.intValue { output.outputTokens = c }
+            if compat == .latest, let p = usage["prompt_tokens"]?.intValue { output.promptLen = p }
+            if compat == .v0_11 { last = t; output.latency = t - sendTime }
+        } else if let e = j["error"] {
+            serverError = e["message"]?.stringValue ?? JSONWriter.string(e)
+        }
+        if compat == .v0_11 && sawChunk { last = t; output.latency = t - sendTime }
+    }
+
+    /// Marks the request failed with `error` (connection errors, non-200 status, bad stream).
+    public mutating func fail(_ error: String) {
+        guard !finished else { return }
+        finished = true
+        output.success = false
+        output.error = error
+    }
+
+    /// Ends the stream normally and returns the record.
+    public mutating func finish() -> RequestOutput {
+        if !finished {
+            finished = true
+            if sawChunk {
+                output.success = true
+            } else {
+                output.success = false
+                var msg = "Never received a valid chunk to calculate TTFT.This response will be marked as failed!"
+                if let e = serverError { msg += " (server error: \(e))" }
+                output.error = msg
+            }
+        }
+        return output
+    }
+}

@@ -1,1 +1,0 @@
-// Module OpenAIAPI. See Package.swift for the layering.
