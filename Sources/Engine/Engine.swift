@@ -1,1 +1,182 @@
-// Module Engine. See Package.swift for the layering.
+import Foundation
+
+/// The engine: one dedicated thread (a Foundation `Thread`, not the cooperative pool) that owns the
+/// model (the patch embedder and the stub decoder) and runs `Scheduler.step()` while there is work.
+///
+/// `submit` and `abort` are thread-safe and cheap (a lock and a signal); outputs are delivered on the
+/// engine thread through each request's callback, which must not block (write to a non-blocking
+/// responder). An abort takes effect at the start of the next step, i.e. within one step.
+public final class Engine: @unchecked Sendable {
+    public let configuration: EngineConfiguration
+    public let metrics: EngineMetrics
+    public let clock: any EngineClock
+    private let scheduler: Scheduler
+    private let logger: Logger
+
+    private let condition = NSCondition()
+    private var inbox: [(EngineRequest, EngineTicket, @Sendable (SequenceOutput) -> Void)] = []
+    private var pendingAborts: Set<EngineTicket> = []
+    private var nextTicket: UInt64 = 1
+    private var publishedWaiting = 0
+    private var published = EngineCounters()
+    private var rejected = 0
+    private var state: State = .idle
+    private var waiters: [(predicate: @Sendable (EngineCounters) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
+    private var thread: Thread?
+
+    private enum State { case idle, running, stopping, stopped }
+
+    /// `embedder` nil means images are accepted but not encoded (tests, text-only setups).
+    public init(configuration: EngineConfiguration, metrics: EngineMetrics, embedder: (any PatchEmbedder)?,
+                clock: any EngineClock = SystemClock(), logger: Logger) {
+        self.configuration = configuration
+        self.metrics = metrics
+        self.clock = clock
+        self.logger = logger
+        scheduler = Scheduler(configuration: configuration, metrics: metrics, embedder: embedder,
+                              clock: clock, logger: logger)
+    }
+
+    /// Current time on the engine's clock (stamp `EngineRequest.arrivalTime` with it).
+    public func now() -> Double { clock.now() }
+
+    /// Starts the engine thread. Calling it twice has no effect.
+    public func start() {
+        condition.lock()
+        defer { condition.unlock() }
+        guard state == .idle else { return }
+        state = .running
+        let thread = Thread { [self] in self.run() }
+        thread.name = "vlserve-engine"
+        thread.stackSize = 8 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Queues a request. Throws `queueFull` when `maxWaitingRequests` are already waiting,
+    /// `shuttingDown` after `shutdown()`. `onOutput` runs on the engine thread, once per step
+    /// with output, the last time with a `finishReason`.
+    public func submit(_ request: EngineRequest,
+                       onOutput: @escaping @Sendable (SequenceOutput) -> Void) throws(EngineError) -> EngineTicket {
+        condition.lock()
+        defer { condition.unlock() }
+        guard state == .running || state == .idle else { throw .shuttingDown }
+        if inbox.count + publishedWaiting >= configuration.maxWaitingRequests {
+            rejected += 1
+            published.rejected = rejected
+            metrics.rejectedQueueFull.increment()
+            throw .queueFull(limit: configuration.maxWaitingRequests)
+        }
+        let ticket = EngineTicket(rawValue: nextTicket)
+        nextTicket += 1
+        inbox.append((request, ticket, onOutput))
+        condition.signal()
+        return ticket
+    }
+
+    /// Aborts a request wherever it is (waiting, encoding, running); its callback gets a final
+    /// `.abort` output. Unknown or finished tickets are ignored.
+    public func abort(_ ticket: EngineTicket) {
+        condition.lock()
+        pendingAborts.insert(ticket)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Totals as of the end of the last step.
+    public var counters: EngineCounters {
+        condition.lock(); defer { condition.unlock() }
+        return published
+    }
+
+    /// Suspends until `predicate(counters)` holds (checked now and after every step).
+    public func waitUntil(_ predicate: @escaping @Sendable (EngineCounters) -> Bool) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            condition.lock()
+            if predicate(published) {
+                condition.unlock()
+                continuation.resume()
+            } else {
+                waiters.append((predicate, continuation))
+                condition.unlock()
+            }
+        }
+    }
+
+    /// Stops the engine: aborts whatever is still queued or running (callbacks get `.abort`),
+    /// then joins the thread. New submissions fail with `shuttingDown`.
+    public func shutdown() {
+        condition.lock()
+        switch state {
+        case .idle:
+            state = .stopped
+            condition.unlock()
+            return
+        case .stopped, .stopping:
+            while state != .stopped { condition.wait() }
+            condition.unlock()
+            return
+        case .running:
+            state = .stopping
+            condition.broadcast()
+            while state != .stopped { condition.wait() }
+            condition.unlock()
+        }
+    }
+
+    private func run() {
+        logger.debug("engine thread started")
+        while true {
+            condition.lock()
+            while state == .running, inbox.isEmpty, pendingAborts.isEmpty, !scheduler.hasWork {
+                condition.wait()
+            }
+            let stopping = state == .stopping
+            let arrivals = inbox
+            inbox.removeAll(keepingCapacity: true)
+            let aborts = pendingAborts
+            pendingAborts.removeAll()
+            condition.unlock()
+
+            for (request, ticket, onOutput) in arrivals {
+                scheduler.enqueue(request, ticket: ticket, onOutput: onOutput)
+            }
+            scheduler.abort(aborts)
+            if stopping {
+                scheduler.abortAll()
+                publish()
+                break
+            }
+            scheduler.step()
+            publish()
+        }
+        condition.lock()
+        state = .stopped
+        condition.broadcast()
+        let remaining = waiters
+        waiters.removeAll()
+        condition.unlock()
+        for waiter in remaining { waiter.continuation.resume() }
+        logger.debug("engine thread stopped")
+    }
+
+    /// Publishes counters and resumes satisfied waiters.
+    private func publish() {
+        var counters = scheduler.counters
+        condition.lock()
+        counters.rejected = rejected
+        counters.submitted += inbox.count
+        published = counters
+        publishedWaiting = scheduler.waitingCount
+        var ready: [CheckedContinuation<Void, Never>] = []
+        if !waiters.isEmpty {
+            waiters.removeAll { waiter in
+                guard waiter.predicate(counters) else { return false }
+                ready.append(waiter.continuation)
+                return true
+            }
+        }
+        condition.unlock()
+        for continuation in ready { continuation.resume() }
+    }
+}

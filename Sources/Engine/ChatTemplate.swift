@@ -1,0 +1,102 @@
+/// One chat message as the engine sees it: a role and an ordered list of text and image parts.
+public struct ChatMessage: Sendable, Equatable {
+    public enum Part: Sendable, Equatable {
+        case text(String)
+        /// An image whose expanded placeholder is `tokenCount` `<|image_pad|>` tokens
+        /// (`grid_t * grid_h * grid_w / merge_size²`).
+        case image(tokenCount: Int)
+    }
+
+    public var role: String
+    public var parts: [Part]
+
+    public init(role: String, parts: [Part]) {
+        self.role = role
+        self.parts = parts
+    }
+
+    public init(role: String, text: String) {
+        self.init(role: role, parts: [.text(text)])
+    }
+}
+
+/// Qwen2.5-VL's chat template (the checkpoints' `chat_template.json`; qwen-vision.md §1.10),
+/// producing token ids directly:
+///
+///     <|im_start|>system\nYou are a helpful assistant.<|im_end|>\n      (only if the first message is not system)
+///     <|im_start|>{role}\n{parts}<|im_end|>\n                           (each message)
+///     <|im_start|>assistant\n                                            (if addGenerationPrompt)
+///
+/// An image part renders as `<|vision_start|>` + `<|image_pad|>` × tokenCount + `<|vision_end|>`.
+/// Text segments are tokenised one by one with `Tokenizer`.
+public struct ChatTemplate: Sendable {
+    public static let defaultSystemPrompt = "You are a helpful assistant."
+
+    public let tokenizer: Tokenizer
+
+    public init(tokenizer: Tokenizer = Tokenizer()) {
+        self.tokenizer = tokenizer
+    }
+
+    /// Prompt token ids for `messages`.
+    public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> [Int32] {
+        var ids: [Int32] = []
+        ids.reserveCapacity(64 + messages.reduce(0) { $0 + $1.estimatedTokens })
+        if messages.first?.role != "system" {
+            appendTurn(role: "system", parts: [.text(Self.defaultSystemPrompt)], into: &ids)
+        }
+        for message in messages { appendTurn(role: message.role, parts: message.parts, into: &ids) }
+        if addGenerationPrompt {
+            ids.append(SpecialTokens.imStart)
+            tokenizer.encode("assistant\n", into: &ids)
+        }
+        return ids
+    }
+
+    /// The same layout as text (image pads collapsed to one `<|image_pad|>`), for logs and `/tokenize`.
+    public func renderText(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> String {
+        var text = ""
+        func turn(_ role: String, _ parts: [ChatMessage.Part]) {
+            text += "<|im_start|>\(role)\n"
+            for part in parts {
+                switch part {
+                case .text(let value): text += value
+                case .image: text += "<|vision_start|><|image_pad|><|vision_end|>"
+                }
+            }
+            text += "<|im_end|>\n"
+        }
+        if messages.first?.role != "system" { turn("system", [.text(Self.defaultSystemPrompt)]) }
+        for message in messages { turn(message.role, message.parts) }
+        if addGenerationPrompt { text += "<|im_start|>assistant\n" }
+        return text
+    }
+
+    private func appendTurn(role: String, parts: [ChatMessage.Part], into ids: inout [Int32]) {
+        ids.append(SpecialTokens.imStart)
+        tokenizer.encode(role + "\n", parseSpecialTokens: false, into: &ids)
+        for part in parts {
+            switch part {
+            case .text(let text):
+                tokenizer.encode(text, into: &ids)
+            case .image(let tokenCount):
+                ids.append(SpecialTokens.visionStart)
+                ids.append(contentsOf: repeatElement(SpecialTokens.imagePad, count: tokenCount))
+                ids.append(SpecialTokens.visionEnd)
+            }
+        }
+        ids.append(SpecialTokens.imEnd)
+        tokenizer.encode("\n", into: &ids)
+    }
+}
+
+extension ChatMessage {
+    var estimatedTokens: Int {
+        parts.reduce(4) { total, part in
+            switch part {
+            case .text(let text): total + text.utf8.count / 4 + 1
+            case .image(let count): total + count + 2
+            }
+        }
+    }
+}

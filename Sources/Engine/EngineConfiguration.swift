@@ -1,0 +1,56 @@
+/// Scheduler limits and the cost model. Defaults in parentheses.
+public struct EngineConfiguration: Sendable {
+    /// Served model name: the `model_name` label of every metric.
+    public var modelName: String
+    /// Most sequences in the running batch (`--max-num-seqs`, 256, as vLLM).
+    public var maxNumSeqs: Int
+    /// Token budget of one step: prefill tokens of admitted requests plus one per decoding sequence
+    /// (`--max-num-batched-tokens`, 8192). A request larger than the budget is admitted alone.
+    public var maxNumBatchedTokens: Int
+    /// Patch rows the batched patch embedding takes in one step (`--max-patches-per-step`, 16384:
+    /// ~77 MB of float pixels, about four 1280×720 images). A larger single request is admitted alone.
+    public var maxPatchesPerStep: Int
+    /// Requests allowed to wait; past it `submit` fails with `queueFull` (`--max-waiting-requests`, 4096).
+    public var maxWaitingRequests: Int
+    /// Context window for the `vllm:request_*_tokens` bucket range (`--max-model-len`, 32768).
+    public var maxModelLen: Int
+    public var costModel: CostModel
+    /// Mean tokens between EOS draws of the stub decoder (128).
+    public var eosInterval: UInt64
+
+    public init(modelName: String = "qwen2.5-vl-7b", maxNumSeqs: Int = 256, maxNumBatchedTokens: Int = 8192,
+                maxPatchesPerStep: Int = 16384, maxWaitingRequests: Int = 4096, maxModelLen: Int = 32768,
+                costModel: CostModel = CostModel(), eosInterval: UInt64 = 128) {
+        self.modelName = modelName
+        self.maxNumSeqs = max(1, maxNumSeqs)
+        self.maxNumBatchedTokens = max(1, maxNumBatchedTokens)
+        self.maxPatchesPerStep = max(1, maxPatchesPerStep)
+        self.maxWaitingRequests = max(0, maxWaitingRequests)
+        self.maxModelLen = max(1, maxModelLen)
+        self.costModel = costModel
+        self.eosInterval = max(1, eosInterval)
+    }
+}
+
+/// Engine totals since start; published after every step.
+public struct EngineCounters: Sendable, Equatable {
+    public var submitted = 0
+    public var rejected = 0
+    public var admitted = 0
+    public var finishedStop = 0
+    public var finishedLength = 0
+    public var aborted = 0
+    public var failed = 0
+    public var running = 0
+    public var waiting = 0
+    public var steps = 0
+    public var generatedTokens = 0
+    public var encodedImages = 0
+    public var encodedPatches = 0
+    /// Patch-embedding calls (one per step that had images).
+    public var encoderBatches = 0
+
+    public init() {}
+
+    public var finished: Int { finishedStop + finishedLength + aborted + failed }
+}

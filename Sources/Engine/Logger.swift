@@ -1,0 +1,98 @@
+import Foundation
+
+/// Severity of a log line, lowest first. `--log-level` picks the minimum that is printed.
+public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
+    case trace, debug, info, warning, error
+
+    /// Parses `trace`, `debug`, `info`, `warning` (or `warn`), `error`; case-insensitive.
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "trace": self = .trace
+        case "debug": self = .debug
+        case "info": self = .info
+        case "warning", "warn": self = .warning
+        case "error": self = .error
+        default: return nil
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .trace: "trace"
+        case .debug: "debug"
+        case .info: "info"
+        case .warning: "warning"
+        case .error: "error"
+        }
+    }
+
+    public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// A minimal thread-safe logger writing one line per message to standard error:
+/// `2026-11-29T15:46:36.123Z info  engine: message`.
+/// Structured lines use `key=value` pairs in the message (see `Engine`'s request log).
+public struct Logger: Sendable {
+    public let label: String
+    public let minimumLevel: LogLevel
+    /// Where lines go; standard error by default. Tests can capture lines here.
+    public let sink: @Sendable (String) -> Void
+
+    public init(label: String, minimumLevel: LogLevel = .info,
+                sink: @escaping @Sendable (String) -> Void = Logger.standardError) {
+        self.label = label
+        self.minimumLevel = minimumLevel
+        self.sink = sink
+    }
+
+    /// A logger that drops everything (for tests and benchmarks).
+    public static func silent(label: String = "test") -> Logger {
+        Logger(label: label, minimumLevel: .error, sink: { _ in })
+    }
+
+    /// A copy with another label and the same level and sink.
+    public func with(label: String) -> Logger {
+        Logger(label: label, minimumLevel: minimumLevel, sink: sink)
+    }
+
+    @inlinable public func isEnabled(_ level: LogLevel) -> Bool { level >= minimumLevel }
+
+    public func log(_ level: LogLevel, _ message: @autoclosure () -> String) {
+        guard level >= minimumLevel else { return }
+        sink("\(Logger.timestamp()) \(level.name.padding(toLength: 7, withPad: " ", startingAt: 0))\(label): \(message())")
+    }
+
+    public func trace(_ message: @autoclosure () -> String) { log(.trace, message()) }
+    public func debug(_ message: @autoclosure () -> String) { log(.debug, message()) }
+    public func info(_ message: @autoclosure () -> String) { log(.info, message()) }
+    public func warning(_ message: @autoclosure () -> String) { log(.warning, message()) }
+    public func error(_ message: @autoclosure () -> String) { log(.error, message()) }
+
+    public static let standardError: @Sendable (String) -> Void = { line in
+        let bytes = Array((line + "\n").utf8)
+        // One write(2) per line on fd 2: lines from different threads never interleave.
+        bytes.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                if written > 0 { offset += written } else if written < 0, errno == EINTR { continue } else { break }
+            }
+        }
+    }
+
+    /// UTC ISO-8601 with milliseconds.
+    static func timestamp() -> String {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        var seconds = spec.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let ms = Int(spec.tv_nsec / 1_000_000)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(ms), 3))Z"
+    }
+}

@@ -1,0 +1,296 @@
+import Foundation
+
+/// The engine's single-threaded core: waiting and running queues, admission under the
+/// `maxNumSeqs` / token / patch budgets, the batched patch embedding, the simulated prefill and
+/// decode, stop handling and per-request accounting. Owned by one thread (`Engine`'s, or a test's);
+/// nothing in it is thread-safe. Mirrors the shape of vLLM V1's `Scheduler.schedule()` + `EngineCore.step()`
+/// without chunked prefill or preemption.
+public final class Scheduler {
+    /// One request's state from enqueue to finish.
+    final class Sequence {
+        let ticket: EngineTicket
+        let request: EngineRequest
+        var images: [EngineImage]
+        let patchCount: Int
+        let imageCount: Int
+        var generator: StubDecoder.SequenceGenerator
+        let onOutput: @Sendable (SequenceOutput) -> Void
+        let enqueuedAt: Double
+        var admittedAt = 0.0
+        var firstTokenAt = 0.0
+        var lastTokenAt = 0.0
+        var encodeSeconds = 0.0
+
+        init(ticket: EngineTicket, request: EngineRequest, generator: StubDecoder.SequenceGenerator,
+             enqueuedAt: Double, onOutput: @escaping @Sendable (SequenceOutput) -> Void) {
+            self.ticket = ticket
+            var stripped = request
+            stripped.images = []  // the pixels live in `images` only, so they can be freed early
+            self.request = stripped
+            images = request.images
+            imageCount = request.images.count
+            patchCount = request.images.reduce(0) { $0 + $1.patchCount }
+            self.generator = generator
+            self.enqueuedAt = enqueuedAt
+            self.onOutput = onOutput
+        }
+
+        var promptTokens: Int { request.promptTokenIDs.count }
+    }
+
+    public let configuration: EngineConfiguration
+    public let metrics: EngineMetrics
+    let clock: any EngineClock
+    let embedder: (any PatchEmbedder)?
+    let logger: Logger
+    let decoder: StubDecoder
+
+    private var waiting: [Sequence] = []
+    private var waitingHead = 0
+    private var running: [Sequence] = []
+    public private(set) var counters = EngineCounters()
+
+    public init(configuration: EngineConfiguration, metrics: EngineMetrics, embedder: (any PatchEmbedder)?,
+                clock: any EngineClock, logger: Logger) {
+        self.configuration = configuration
+        self.metrics = metrics
+        self.embedder = embedder
+        self.clock = clock
+        self.logger = logger
+        decoder = StubDecoder(eosInterval: configuration.eosInterval)
+    }
+
+    public var waitingCount: Int { waiting.count - waitingHead }
+    public var runningCount: Int { running.count }
+    public var hasWork: Bool { waitingCount > 0 || !running.isEmpty }
+
+    /// Appends a request to the waiting queue (no bound here: `Engine.submit` enforces it).
+    public func enqueue(_ request: EngineRequest, ticket: EngineTicket,
+                        onOutput: @escaping @Sendable (SequenceOutput) -> Void) {
+        let generator = decoder.makeSequence(parameters: request.sampling,
+                                             defaultSeed: ticket.rawValue &* 0x9E37_79B9_7F4A_7C15)
+        waiting.append(Sequence(ticket: ticket, request: request, generator: generator,
+                                enqueuedAt: clock.now(), onOutput: onOutput))
+        counters.submitted += 1
+        publishQueueGauges()
+    }
+
+    /// Removes the requests with these tickets wherever they are, reporting `.abort` to each.
+    /// Returns how many were found.
+    @discardableResult
+    public func abort(_ tickets: Set<EngineTicket>, reason: EngineFinishReason = .abort) -> Int {
+        guard !tickets.isEmpty else { return 0 }
+        var found = 0
+        let now = clock.now()
+        var keptWaiting: [Sequence] = []
+        for sequence in waiting[waitingHead...] {
+            if tickets.contains(sequence.ticket) {
+                finish(sequence, reason: reason, stop: nil, text: "", token: nil, now: now, error: nil)
+                found += 1
+            } else {
+                keptWaiting.append(sequence)
+            }
+        }
+        waiting = keptWaiting
+        waitingHead = 0
+        running.removeAll { sequence in
+            guard tickets.contains(sequence.ticket) else { return false }
+            finish(sequence, reason: reason, stop: nil, text: "", token: nil, now: now, error: nil)
+            found += 1
+            return true
+        }
+        publishQueueGauges()
+        return found
+    }
+
+    /// Aborts everything (shutdown).
+    public func abortAll() {
+        var all = Set(running.map(\.ticket))
+        for sequence in waiting[waitingHead...] { all.insert(sequence.ticket) }
+        abort(all)
+    }
+
+    /// One engine step: admit, encode images in one batch, simulate prefill + decode, emit one
+    /// token per sequence. Returns false when there was nothing to do.
+    @discardableResult
+    public func step() -> Bool {
+        guard hasWork else { return false }
+        let stepStart = clock.now()
+        counters.steps += 1
+
+        // 1. Admission.
+        var admitted: [Sequence] = []
+        var batchTokens = running.count
+        var batchPatches = 0
+        while waitingHead < waiting.count, running.count + admitted.count < configuration.maxNumSeqs {
+            let candidate = waiting[waitingHead]
+            if !admitted.isEmpty,
+               batchTokens + candidate.promptTokens > configuration.maxNumBatchedTokens
+                || batchPatches + candidate.patchCount > configuration.maxPatchesPerStep {
+                break
+            }
+            waitingHead += 1
+            candidate.admittedAt = stepStart
+            batchTokens += candidate.promptTokens
+            batchPatches += candidate.patchCount
+            admitted.append(candidate)
+        }
+        if waitingHead > 1024, waitingHead * 2 > waiting.count {
+            waiting.removeFirst(waitingHead)
+            waitingHead = 0
+        }
+        counters.admitted += admitted.count
+        for sequence in admitted {
+            metrics.queueTime.observe(stepStart - sequence.enqueuedAt)
+            metrics.imagePreprocessTime.observe(sequence.request.preprocessSeconds)
+        }
+
+        // 2. One batched patch embedding over every admitted image.
+        if batchPatches > 0 { admitted = encodeImages(admitted, patches: batchPatches) }
+
+        // 3. Simulated accelerator time for prefill of the admitted and one decode of the running.
+        let prefillTokens = admitted.reduce(0) { $0 + $1.promptTokens }
+        let simulated = configuration.costModel.prefillSeconds(tokens: prefillTokens)
+            + configuration.costModel.decodeSeconds(sequences: running.count)
+        if simulated > 0 { clock.sleep(seconds: simulated) }
+        let now = clock.now()
+        metrics.iterationTokens.observe(Double(prefillTokens + running.count))
+        metrics.promptTokens.increment(by: Double(prefillTokens))
+
+        // 4. Sample one token for every sequence and hand it to its stream.
+        var stillRunning: [Sequence] = []
+        stillRunning.reserveCapacity(running.count + admitted.count)
+        for sequence in running where emitToken(sequence, now: now, isFirst: false) {
+            stillRunning.append(sequence)
+        }
+        for sequence in admitted where emitToken(sequence, now: now, isFirst: true) {
+            stillRunning.append(sequence)
+        }
+        metrics.generationTokens.increment(by: Double(running.count + admitted.count))
+        running = stillRunning
+        publishQueueGauges()
+        return true
+    }
+
+    /// Runs the batch through the embedder; returns the sequences that did not fail.
+    private func encodeImages(_ admitted: [Sequence], patches: Int) -> [Sequence] {
+        guard let embedder else {
+            for sequence in admitted { sequence.images = [] }
+            return admitted
+        }
+        let width = embedder.inputWidth
+        var batch: [Float] = []
+        batch.reserveCapacity(patches * width)
+        var imageCount = 0
+        for sequence in admitted {
+            for image in sequence.images {
+                batch.append(contentsOf: image.pixelValues)
+                imageCount += 1
+            }
+            sequence.images = []  // free the pixels as soon as they are in the batch
+        }
+        let start = clock.now()
+        let failure: String?
+        do {
+            let output = try embedder.embed(pixelValues: batch, rows: patches)
+            failure = output.isEmpty && patches > 0 ? "the patch embedding returned no rows" : nil
+        } catch {
+            failure = "the patch embedding failed: \(error)"
+        }
+        batch = []
+        let seconds = clock.now() - start
+        counters.encoderBatches += 1
+        counters.encodedImages += imageCount
+        counters.encodedPatches += patches
+        metrics.encoderBatchTime.observe(seconds)
+        metrics.encoderBatchPatches.observe(Double(patches))
+        metrics.encodedImages.increment(by: Double(imageCount))
+        metrics.encodedPatches.increment(by: Double(patches))
+        var survivors: [Sequence] = []
+        for sequence in admitted {
+            guard sequence.patchCount > 0 else { survivors.append(sequence); continue }
+            sequence.encodeSeconds = seconds
+            metrics.requestEncoderTime.observe(seconds)
+            if let failure {
+                logger.error("request_id=\(sequence.request.requestID) \(failure)")
+                finish(sequence, reason: .error, stop: nil, text: "", token: nil, now: clock.now(), error: failure)
+            } else {
+                survivors.append(sequence)
+            }
+        }
+        return survivors
+    }
+
+    /// Generates and delivers one token; returns true while the sequence keeps running.
+    private func emitToken(_ sequence: Sequence, now: Double, isFirst: Bool) -> Bool {
+        let step = sequence.generator.step()
+        counters.generatedTokens += 1
+        if isFirst {
+            sequence.firstTokenAt = now
+            metrics.timeToFirstToken.observe(now - sequence.request.arrivalTime)
+            metrics.prefillTime.observe(now - sequence.admittedAt)
+        } else {
+            metrics.interTokenLatency.observe(now - sequence.lastTokenAt)
+        }
+        sequence.lastTokenAt = now
+        if let reason = step.finishReason {
+            finish(sequence, reason: reason, stop: step.stopReason, text: step.text, token: step.tokenID,
+                   now: now, error: nil, isFirst: isFirst)
+            return false
+        }
+        sequence.onOutput(SequenceOutput(text: step.text, tokenID: step.tokenID, isFirst: isFirst,
+                                         finishReason: nil, stopReason: nil, promptTokens: sequence.promptTokens,
+                                         completionTokens: sequence.generator.tokenCount))
+        return true
+    }
+
+    /// Final accounting, the structured log line, and the final output.
+    private func finish(_ sequence: Sequence, reason: EngineFinishReason, stop: StopReason?, text: String,
+                        token: Int32?, now: Double, error: String?, isFirst: Bool = false) {
+        sequence.images = []
+        let completion = sequence.generator.tokenCount
+        switch reason {
+        case .stop: counters.finishedStop += 1
+        case .length: counters.finishedLength += 1
+        case .abort: counters.aborted += 1
+        case .error: counters.failed += 1
+        }
+        metrics.recordFinish(reason)
+        let started = sequence.admittedAt > 0
+        let generated = sequence.firstTokenAt > 0
+        let queued = (started ? sequence.admittedAt : now) - sequence.enqueuedAt
+        let prefill = generated ? sequence.firstTokenAt - sequence.admittedAt - sequence.encodeSeconds : 0
+        let decode = generated ? now - sequence.firstTokenAt : 0
+        if reason == .stop || reason == .length {
+            metrics.e2eLatency.observe(now - sequence.request.arrivalTime)
+            metrics.inferenceTime.observe(now - sequence.admittedAt)
+            metrics.decodeTime.observe(decode)
+            metrics.requestPromptTokens.observe(Double(sequence.promptTokens))
+            metrics.requestGenerationTokens.observe(Double(completion))
+            metrics.requestParamsN.observe(1)
+            if let maxTokens = sequence.request.requestedMaxTokens {
+                metrics.requestMaxTokensParam.observe(Double(maxTokens))
+            }
+            if completion > 1 { metrics.timePerOutputToken.observe(decode / Double(completion - 1)) }
+        }
+        if logger.isEnabled(.info) {
+            func ms(_ seconds: Double) -> String { String(format: "%.2f", seconds * 1000) }
+            logger.info("request_id=\(sequence.request.requestID) finish=\(reason.rawValue)"
+                + " prompt_tokens=\(sequence.promptTokens) completion_tokens=\(completion)"
+                + " images=\(sequence.imageCount) patches=\(sequence.patchCount)"
+                + " queued_ms=\(ms(queued)) preprocess_ms=\(ms(sequence.request.preprocessSeconds))"
+                + " encode_ms=\(ms(sequence.encodeSeconds)) prefill_ms=\(ms(prefill)) decode_ms=\(ms(decode))"
+                + " e2e_ms=\(ms(now - sequence.request.arrivalTime))")
+        }
+        sequence.onOutput(SequenceOutput(text: text, tokenID: token, isFirst: isFirst, finishReason: reason,
+                                         stopReason: stop, promptTokens: sequence.promptTokens,
+                                         completionTokens: completion, errorMessage: error))
+    }
+
+    private func publishQueueGauges() {
+        counters.running = running.count
+        counters.waiting = waitingCount
+        metrics.running.set(Double(running.count))
+        metrics.waiting.set(Double(waitingCount))
+    }
+}
