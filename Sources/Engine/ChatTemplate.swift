@@ -1,5 +1,5 @@
 /// One chat message as the engine sees it: a role and an ordered list of text and image parts.
-public struct ChatMessage: Sendable, Equatable {
+public struct PromptMessage: Sendable, Equatable {
     public enum Part: Sendable, Equatable {
         case text(String)
         /// An image whose expanded placeholder is `tokenCount` `<|image_pad|>` tokens
@@ -39,7 +39,7 @@ public struct ChatTemplate: Sendable {
     }
 
     /// Prompt token ids for `messages`.
-    public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> [Int32] {
+    public func render(_ messages: [PromptMessage], addGenerationPrompt: Bool = true) -> [Int32] {
         var ids: [Int32] = []
         ids.reserveCapacity(64 + messages.reduce(0) { $0 + $1.estimatedTokens })
         if messages.first?.role != "system" {
@@ -54,9 +54,9 @@ public struct ChatTemplate: Sendable {
     }
 
     /// The same layout as text (image pads collapsed to one `<|image_pad|>`), for logs and `/tokenize`.
-    public func renderText(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> String {
+    public func renderText(_ messages: [PromptMessage], addGenerationPrompt: Bool = true) -> String {
         var text = ""
-        func turn(_ role: String, _ parts: [ChatMessage.Part]) {
+        func turn(_ role: String, _ parts: [PromptMessage.Part]) {
             text += "<|im_start|>\(role)\n"
             for part in parts {
                 switch part {
@@ -72,7 +72,7 @@ public struct ChatTemplate: Sendable {
         return text
     }
 
-    private func appendTurn(role: String, parts: [ChatMessage.Part], into ids: inout [Int32]) {
+    private func appendTurn(role: String, parts: [PromptMessage.Part], into ids: inout [Int32]) {
         ids.append(SpecialTokens.imStart)
         tokenizer.encode(role + "\n", parseSpecialTokens: false, into: &ids)
         for part in parts {
@@ -90,7 +90,7 @@ public struct ChatTemplate: Sendable {
     }
 }
 
-extension ChatMessage {
+extension PromptMessage {
     var estimatedTokens: Int {
         parts.reduce(4) { total, part in
             switch part {

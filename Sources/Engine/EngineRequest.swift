@@ -36,7 +36,7 @@ public struct SequenceOutput: Sendable, Equatable {
     /// True for the first output of the sequence (the one after prefill).
     public var isFirst: Bool
     public var finishReason: EngineFinishReason?
-    public var stopReason: StopReason?
+    public var stopReason: EngineStopReason?
     public var promptTokens: Int
     /// Tokens generated so far, this step's included.
     public var completionTokens: Int

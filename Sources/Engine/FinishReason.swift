@@ -11,7 +11,7 @@ public enum EngineFinishReason: String, Sendable, Equatable {
 }
 
 /// What ended a `.stop` sequence (vLLM's `stop_reason`): `nil` for EOS.
-public enum StopReason: Sendable, Equatable {
+public enum EngineStopReason: Sendable, Equatable {
     case string(String)
     case tokenID(Int32)
 }

@@ -245,7 +245,7 @@ public final class Scheduler {
     }
 
     /// Final accounting, the structured log line, and the final output.
-    private func finish(_ sequence: Sequence, reason: EngineFinishReason, stop: StopReason?, text: String,
+    private func finish(_ sequence: Sequence, reason: EngineFinishReason, stop: EngineStopReason?, text: String,
                         token: Int32?, now: Double, error: String?, isFirst: Bool = false) {
         sequence.images = []
         let completion = sequence.generator.tokenCount

@@ -27,7 +27,7 @@ public struct StubDecoder: Sendable {
         /// New visible text (may be empty while a possible stop string is held back).
         public var text: String
         public var finishReason: EngineFinishReason?
-        public var stopReason: StopReason?
+        public var stopReason: EngineStopReason?
     }
 
     /// The state of one sequence's generation.
@@ -94,7 +94,7 @@ public struct StubDecoder: Sendable {
             return Step(tokenID: token, text: delta, finishReason: nil, stopReason: nil)
         }
 
-        private mutating func finish(_ token: Int32, _ reason: EngineFinishReason, _ stop: StopReason?) -> Step {
+        private mutating func finish(_ token: Int32, _ reason: EngineFinishReason, _ stop: EngineStopReason?) -> Step {
             isFinished = true
             let delta = emitted < text.count ? String(decoding: text[emitted...], as: UTF8.self) : ""
             emitted = text.count

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct StubDecoderTests {
     func run(_ parameters: SamplingParameters, seed: UInt64 = 7, eosInterval: UInt64 = 128)
-        -> (text: String, tokens: Int, finish: EngineFinishReason?, stop: StopReason?) {
+        -> (text: String, tokens: Int, finish: EngineFinishReason?, stop: EngineStopReason?) {
         var sequence = StubDecoder(eosInterval: eosInterval).makeSequence(parameters: parameters, defaultSeed: seed)
         var text = ""
         while true {

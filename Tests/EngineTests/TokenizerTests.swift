@@ -39,23 +39,23 @@ import Testing
 @Suite struct ChatTemplateTests {
     @Test func insertsDefaultSystemPromptAndExpandsImages() throws {
         let template = ChatTemplate()
-        let messages = [ChatMessage(role: "user", parts: [.image(tokenCount: 4), .text("Describe this image.")])]
+        let messages = [PromptMessage(role: "user", parts: [.image(tokenCount: 4), .text("Describe this image.")])]
         let ids = template.render(messages)
         let text = try template.tokenizer.decode(ids)
         #expect(text == "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n"
             + "<|vision_start|>" + String(repeating: "<|image_pad|>", count: 4)
             + "<|vision_end|>Describe this image.<|im_end|>\n<|im_start|>assistant\n")
         #expect(ids.filter { $0 == SpecialTokens.imagePad }.count == 4)
-        let withoutImage = template.render([ChatMessage(role: "user", text: "Describe this image.")])
+        let withoutImage = template.render([PromptMessage(role: "user", text: "Describe this image.")])
         #expect(ids.count == withoutImage.count + 4 + 2)
     }
 
     @Test func keepsAnExplicitSystemMessage() throws {
         let template = ChatTemplate()
-        let ids = template.render([ChatMessage(role: "system", text: "Be brief."), ChatMessage(role: "user", text: "Hi")],
+        let ids = template.render([PromptMessage(role: "system", text: "Be brief."), PromptMessage(role: "user", text: "Hi")],
                                   addGenerationPrompt: false)
         #expect(try template.tokenizer.decode(ids) == "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n")
-        #expect(template.renderText([ChatMessage(role: "system", text: "Be brief."), ChatMessage(role: "user", text: "Hi")],
+        #expect(template.renderText([PromptMessage(role: "system", text: "Be brief."), PromptMessage(role: "user", text: "Hi")],
                                     addGenerationPrompt: false) == (try template.tokenizer.decode(ids)))
     }
 }
