@@ -1,6 +1,0 @@
-import Testing
-@testable import OpenAIAPI
-
-@Test func OpenAIAPIModuleLinks() {
-    #expect(Bool(true))
-}
