@@ -117,7 +117,7 @@ struct JSONFields {
 
     func int(_ key: String) throws -> Int? {
         guard let v = present(key) else { return nil }
-        guard let n = v as? NSNumber, let exact = Int(exactly: n.doubleValue) else { throw fail(key, "an integer") }
+        guard let exact = exactInt(v) else { throw fail(key, "an integer") }
         return exact
     }
 
@@ -125,7 +125,7 @@ struct JSONFields {
         guard let v = present(key) else { return nil }
         guard let a = v as? [Any] else { throw fail(key, "an array of integers") }
         return try a.map { e in
-            guard let n = e as? NSNumber, let exact = Int(exactly: n.doubleValue) else {
+            guard let exact = exactInt(e) else {
                 throw fail(key, "an array of integers")
             }
             return exact

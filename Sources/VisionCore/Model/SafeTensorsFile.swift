@@ -109,7 +109,7 @@ public struct SafeTensorsFile: Sendable {
         var out: [Int] = []
         out.reserveCapacity(array.count)
         for e in array {
-            guard let n = e as? NSNumber, let i = Int(exactly: n.doubleValue), i >= 0 else { return nil }
+            guard let i = exactInt(e), i >= 0 else { return nil }
             out.append(i)
         }
         return out
@@ -188,6 +188,13 @@ public struct SafeTensorsFile: Sendable {
         }
         return out
     }
+}
+
+/// A JSON number that is an exact integer (NSNumber from JSONSerialization), else nil.
+func exactInt(_ value: Any) -> Int? {
+    if let i = value as? Int { return i }
+    if let n = value as? NSNumber, let i = Int(exactly: n.doubleValue) { return i }
+    return nil
 }
 
 /// IEEE binary16 bits → Float32 (exact; subnormals, infinities and NaN preserved).

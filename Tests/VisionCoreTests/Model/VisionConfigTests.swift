@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import VisionCore
+
+struct VisionConfigTests {
+    static let modelsDirectory: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("models").path
+
+    @Test(arguments: [("3b", 3420, 2048), ("7b", 3420, 3584), ("32b", 3456, 5120), ("72b", 3456, 8192)])
+    func bundledConfigs(_ size: String, _ intermediate: Int, _ out: Int) throws {
+        let model = try ModelConfig.load(modelDirectory: Self.modelsDirectory + "/qwen2.5-vl-\(size)")
+        #expect(model.modelType == "qwen2_5_vl")
+        #expect(model.architectures == ["Qwen2_5_VLForConditionalGeneration"])
+        #expect(model.torchDtype == "bfloat16")
+        #expect(model.imageTokenId == 151655)
+        #expect(model.visionStartTokenId == 151652 && model.visionEndTokenId == 151653)
+        #expect(model.hiddenSize == out)
+        let v = model.vision
+        #expect(v.depth == 32 && v.hiddenSize == 1280 && v.numHeads == 16 && v.headDim == 80)
+        #expect(v.intermediateSize == intermediate && v.outHiddenSize == out)
+        #expect(v.patchSize == 14 && v.temporalPatchSize == 2 && v.spatialMergeSize == 2 && v.windowSize == 112)
+        #expect(v.inChannels == 3 && v.fullattBlockIndexes == [7, 15, 23, 31] && v.tokensPerSecond == 2)
+        #expect(v.patchInputSize == 1176)
+        #expect(try VisionConfig.load(modelDirectory: Self.modelsDirectory + "/qwen2.5-vl-\(size)") == v)
+    }
+
+    @Test func missingFieldsUseTheReleasedValuesNotTheClassDefaults() throws {
+        // A re-saved config that omits fields equal to transformers' class defaults: hidden_size must stay 1280
+        // (the class default 3584 is the LLM width), out_hidden_size comes from the top-level hidden_size.
+        let json = #"{"hidden_size": 2048, "vision_config": {"in_channels": 3, "intermediate_size": 3420}}"#
+        let c = try ModelConfig.parse(Data(json.utf8))
+        #expect(c.vision.hiddenSize == 1280)
+        #expect(c.vision.outHiddenSize == 2048)
+        #expect(c.vision == { var v = VisionConfig(); v.outHiddenSize = 2048; return v }())
+        let bare = try ModelConfig.parse(Data("{}".utf8))
+        #expect(bare.vision == VisionConfig())
+        #expect(bare.vision.outHiddenSize == 3584)
+        let noVision = try ModelConfig.parse(Data(#"{"hidden_size": 5120}"#.utf8))
+        #expect(noVision.vision.outHiddenSize == 5120)
+    }
+
+    @Test func badValuesAreTypedErrors() {
+        let bad = [
+            #"{"vision_config": {"hidden_size": "1280"}}"#,
+            #"{"vision_config": {"depth": 0}}"#,
+            #"{"vision_config": {"patch_size": 1.5}}"#,
+            #"{"vision_config": {"num_heads": 3}}"#,
+            #"{"vision_config": {"fullatt_block_indexes": [7, "x"]}}"#,
+            #"{"vision_config": []}"#,
+            #"{"model_type": 3}"#,
+            #"[1, 2]"#,
+            #"{"#,
+        ]
+        for json in bad {
+            #expect(throws: ModelConfigError.self, "\(json)") { try ModelConfig.parse(Data(json.utf8)) }
+        }
+        #expect(throws: ModelConfigError.missingFile("/nonexistent/config.json")) {
+            try VisionConfig.load(modelDirectory: "/nonexistent")
+        }
+    }
+
+    @Test func errorMessagesNameTheKey() {
+        do {
+            _ = try ModelConfig.parse(Data(#"{"vision_config": {"depth": -1}}"#.utf8), file: "m/config.json")
+        } catch {
+            #expect("\(error)" == "m/config.json: vision_config.depth must be positive, got -1")
+        }
+    }
+}
