@@ -1,1 +1,0 @@
-// Module HTTPCore. See Package.swift for the layering.

@@ -1,0 +1,399 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import HTTPCore
+
+/// One accepted server connection: reads and parses requests, hands them to the handler one at a
+/// time (pipelined requests wait, in order), writes responses with a bounded buffer, and enforces
+/// the timeouts of `ServerConfiguration`. Lives on one loop thread.
+final class HTTPConnection: IOEventHandler {
+    let fd: Int32
+    unowned let context: LoopContext
+    var parser: HTTPRequestParser
+    private var config: ServerConfiguration { context.server.configuration }
+
+    // Output.
+    var out: [UInt8] = []
+    var outOffset = 0
+    var lastWriteProgress: UInt64 = 0
+
+    // Request state.
+    var inFlight: HTTPResponder?
+    var requestCount = 0
+    var currentVersion = HTTPVersion.http1_1
+    var currentIsHead = false
+    var currentKeepAlive = true
+    var currentStreamChunked = true
+
+    // Connection state.
+    var closed = false
+    var peerEOF = false
+    var closeAfterFlush = false
+    var lingering = false
+    var lingerStart: UInt64 = 0
+    var lingerBytes = 0
+    var processing = false
+    var interest: IOInterest = .read
+    var lastPhase: HTTPRequestParser.Phase = .idle
+    var phaseStart: UInt64
+    var lastRead: UInt64
+    let acceptTime: UInt64
+
+    init(fd: Int32, context: LoopContext, now: UInt64) {
+        self.fd = fd
+        self.context = context
+        self.parser = HTTPRequestParser(limits: context.server.configuration.parserLimits)
+        self.acceptTime = now
+        self.phaseStart = now
+        self.lastRead = now
+    }
+
+    // MARK: - Events
+
+    func handleIO(_ events: IOEvents) {
+        if events.contains(.error) || events.contains(.hangup) {
+            // A pending socket error or both directions shut: nothing more can be delivered.
+            closeNow()
+            return
+        }
+        if events.contains(.writable) {
+            flush()
+            if closed { return }
+        }
+        if events.contains(.readable) || events.contains(.readHangup) {
+            readAvailable()
+        }
+    }
+
+    private func readAvailable() {
+        let buffer = context.readBuffer
+        let capacity = context.readBufferSize
+        var reads = 0
+        while !closed && reads < 4 {
+            let n = retryingEINTR { Glibc.read(fd, buffer, capacity) }
+            if n > 0 {
+                reads += 1
+                let now = monotonicNanos()
+                lastRead = now
+                if lingering {
+                    lingerBytes += n
+                    if lingerBytes > config.maxLingerBytes { closeNow() }
+                    continue
+                }
+                parser.feed(UnsafeRawBufferPointer(start: buffer, count: n))
+                if inFlight == nil { processInput() }
+                else { updateInterest() }
+                if n < capacity { break }
+            } else if n == 0 {
+                handleEOF()
+                return
+            } else {
+                let e = errno
+                if e == EAGAIN || e == EWOULDBLOCK { break }
+                // ECONNRESET and friends: the peer is gone.
+                closeNow()
+                return
+            }
+        }
+    }
+
+    private func handleEOF() {
+        if lingering { closeNow(); return }
+        peerEOF = true
+        if inFlight != nil {
+            // Half-close after a complete request: still answer, then close (http-hardening.md §2.12).
+            updateInterest()
+            return
+        }
+        // No response in flight: any complete pipelined request was already dispatched, so what is
+        // left is an incomplete message (close, send nothing) or nothing.
+        if outOffset < out.count {
+            closeAfterFlush = true
+            updateInterest()
+        } else {
+            closeNow()
+        }
+    }
+
+    /// Parses and dispatches requests until one is in flight or more bytes are needed.
+    func processInput() {
+        guard !processing else { return }
+        processing = true
+        defer { processing = false }
+        while !closed && inFlight == nil && !closeAfterFlush && !lingering {
+            let event: HTTPParserEvent?
+            do {
+                event = try parser.next()
+            } catch {
+                sendErrorAndClose(error.status, reason: error.reason)
+                break
+            }
+            guard let event else {
+                if peerEOF { closeAfterFlush = true }
+                break
+            }
+            switch event {
+            case .head(let head):
+                if head.expectsContinue && parser.phase == .body && parser.bufferedByteCount == 0 {
+                    out.append(contentsOf: HTTPConnection.continueBytes)
+                }
+            case .request(let request):
+                dispatch(request)
+            }
+        }
+        notePhase()
+        flush()
+        if !closed { updateInterest() }
+    }
+
+    static let continueBytes: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    private func dispatch(_ request: HTTPRequest) {
+        requestCount += 1
+        currentVersion = request.head.version
+        currentIsHead = request.head.method == "HEAD"
+        currentKeepAlive = request.head.keepAlive && requestCount < config.maxRequestsPerConnection
+            && !context.draining && !peerEOF
+        let responder = HTTPResponder(connection: self, loop: context.loop)
+        inFlight = responder
+        context.server.handler.handle(request, responder: responder)
+    }
+
+    /// Tracks when the parser's phase changed, for the head/body/idle deadlines.
+    private func notePhase() {
+        let phase = inFlight == nil ? parser.phase : .idle
+        if phase != lastPhase {
+            // The first request's head deadline runs from accept (http-hardening.md §2.1).
+            if !(phase == .head && requestCount == 0) { phaseStart = monotonicNanos() }
+            lastPhase = phase
+        }
+    }
+
+    // MARK: - Responses (loop thread)
+
+    func send(_ responder: HTTPResponder, status: Int, headers: [(String, String)], body: [UInt8]) {
+        guard !closed, responder === inFlight, responder.state == .pending else { return }
+        let noBody = status < 200 || status == 204 || status == 304
+        writeHead(status: status, headers: headers, framing: noBody ? HTTPResponseFraming.none : .contentLength(body.count))
+        if !noBody && !currentIsHead { out.append(contentsOf: body) }
+        responder.state = .finished
+        responseFinished()
+    }
+
+    func startStream(_ responder: HTTPResponder, status: Int, headers: [(String, String)]) {
+        guard !closed, responder === inFlight, responder.state == .pending else { return }
+        currentStreamChunked = currentVersion.minor >= 1
+        if !currentStreamChunked { currentKeepAlive = false }
+        writeHead(status: status, headers: headers, framing: currentStreamChunked ? .chunked : .closeDelimited)
+        responder.state = .streaming
+        if !processing { flush() }
+        updateBuffered()
+    }
+
+    func write(_ responder: HTTPResponder, _ bytes: [UInt8]) {
+        guard !closed, responder === inFlight, responder.state == .streaming, !bytes.isEmpty, !currentIsHead else { return }
+        if currentStreamChunked {
+            bytes.withUnsafeBytes { HTTPResponseWriter.writeChunk($0, into: &out) }
+        } else {
+            out.append(contentsOf: bytes)
+        }
+        if out.count - outOffset > config.maxWriteBufferSize {
+            config.log?("closing connection \(fd): client is not reading (more than \(config.maxWriteBufferSize) bytes buffered)")
+            closeNow()
+            return
+        }
+        if !processing { flush() }
+        updateBuffered()
+    }
+
+    func finish(_ responder: HTTPResponder) {
+        guard !closed, responder === inFlight, responder.state == .streaming else { return }
+        if currentStreamChunked && !currentIsHead { out.append(contentsOf: HTTPResponseWriter.lastChunk) }
+        responder.state = .finished
+        responseFinished()
+    }
+
+    private func writeHead(status: Int, headers: [(String, String)], framing: HTTPResponseFraming) {
+        if out.isEmpty { out.reserveCapacity(512) }
+        let statusValue = status == 200 ? HTTPStatus.ok : HTTPStatus(code: status)
+        HTTPResponseWriter.writeStatusLine(version: currentVersion.minor == 0 ? .http1_0 : .http1_1, status: statusValue, into: &out)
+        for (name, value) in headers where !HTTPResponseWriter.isFramingField(name) {
+            HTTPResponseWriter.writeField(name: name, value: value, into: &out)
+        }
+        HTTPResponseWriter.writeFraming(framing, version: currentVersion, keepAlive: currentKeepAlive, into: &out)
+        out.append(0x0D)
+        out.append(0x0A)
+    }
+
+    private func responseFinished() {
+        inFlight = nil
+        phaseStart = monotonicNanos()
+        lastPhase = .idle
+        if !currentKeepAlive {
+            closeAfterFlush = true
+            flush()
+            return
+        }
+        if processing { return }  // the dispatch loop continues with the next pipelined request
+        processInput()
+    }
+
+    private func updateBuffered() {
+        inFlight?.updateBuffered(out.count - outOffset)
+    }
+
+    // MARK: - Errors and closing
+
+    /// Answers a framing error or timeout (if no response has started) and closes gracefully.
+    func sendErrorAndClose(_ status: HTTPStatus, reason: String) {
+        if inFlight == nil || inFlight?.state == .pending {
+            inFlight?.state = .finished
+            inFlight = nil
+            currentKeepAlive = false
+            let body = HTTPConnection.errorBody(status: status, message: reason)
+            HTTPResponseWriter.writeStatusLine(version: .http1_1, status: status, into: &out)
+            out.append(contentsOf: HTTPConnection.errorHeaders)
+            HTTPResponseWriter.writeFraming(.contentLength(body.count), version: .http1_1, keepAlive: false, into: &out)
+            out.append(0x0D)
+            out.append(0x0A)
+            out.append(contentsOf: body)
+        }
+        closeAfterFlush = true
+        beginLingerAfterFlush = true
+        flush()
+    }
+
+    var beginLingerAfterFlush = false
+
+    static let errorHeaders: [UInt8] = Array("Content-Type: application/json\r\n".utf8)
+
+    /// OpenAI's error envelope (shared/docs/README.md), so API clients can read transport errors too.
+    static func errorBody(status: HTTPStatus, message: String) -> [UInt8] {
+        let type = status.code == 503 ? "service_unavailable" : (status.code >= 500 ? "server_error" : "invalid_request_error")
+        var escaped = ""
+        for scalar in message.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            default: if scalar.value >= 0x20 { escaped.unicodeScalars.append(scalar) }
+            }
+        }
+        return Array("{\"error\":{\"message\":\"\(escaped)\",\"type\":\"\(type)\",\"param\":null,\"code\":null}}".utf8)
+    }
+
+    /// Writes pending output; on completion closes or lingers if asked to.
+    func flush() {
+        guard !closed else { return }
+        while outOffset < out.count {
+            let n = out.withUnsafeBytes { p in
+                retryingEINTR { Glibc.send(fd, p.baseAddress! + outOffset, p.count - outOffset, Sys.MSG_NOSIGNAL) }
+            }
+            if n > 0 {
+                outOffset += n
+                lastWriteProgress = monotonicNanos()
+            } else {
+                let e = errno
+                if n < 0 && (e == EAGAIN || e == EWOULDBLOCK) {
+                    updateInterest()
+                    updateBuffered()
+                    return
+                }
+                closeNow()   // EPIPE, ECONNRESET: the client is gone
+                return
+            }
+        }
+        if out.capacity > 256 * 1024 { out = [] } else { out.removeAll(keepingCapacity: true) }
+        outOffset = 0
+        updateBuffered()
+        if closeAfterFlush {
+            if beginLingerAfterFlush || parser.bufferedByteCount > 0 {
+                startLinger()
+            } else {
+                closeNow()
+            }
+            return
+        }
+        updateInterest()
+    }
+
+    /// Half-closes and discards input for a while, so the client reads the response rather than a reset.
+    private func startLinger() {
+        guard !lingering else { return }
+        if peerEOF { closeNow(); return }
+        lingering = true
+        lingerStart = monotonicNanos()
+        _ = shutdown(fd, Int32(SHUT_WR))
+        updateInterest()
+    }
+
+    func updateInterest() {
+        guard !closed else { return }
+        var wanted: IOInterest = []
+        if outOffset < out.count { wanted.insert(.write) }
+        if lingering {
+            wanted = .read
+        } else if !peerEOF && !closeAfterFlush {
+            if inFlight == nil || parser.bufferedByteCount < config.maxReadAheadSize { wanted.insert(.read) }
+        }
+        if wanted != interest {
+            interest = wanted
+            do { try context.loop.modify(fd: fd, interest: wanted) } catch { closeNow() }
+        }
+    }
+
+    /// Closes the socket now; an unfinished response is aborted (its `onClose` callbacks fire).
+    func closeNow() {
+        guard !closed else { return }
+        closed = true
+        context.loop.deregister(fd: fd)
+        Glibc.close(fd)
+        let responder = inFlight
+        inFlight = nil
+        context.connectionClosed(self)
+        responder?.connectionClosed()
+    }
+
+    // MARK: - Timeouts
+
+    /// Checks every deadline; called by the loop's periodic sweep.
+    func checkTimeouts(now: UInt64) {
+        guard !closed else { return }
+        if lingering {
+            if now &- lingerStart > config.lingerTimeout.nanoseconds { closeNow() }
+            return
+        }
+        if outOffset < out.count && now &- lastWriteProgress > config.writeStallTimeout.nanoseconds {
+            config.log?("closing connection \(fd): no write progress for \(config.writeStallTimeout)")
+            closeNow()
+            return
+        }
+        guard inFlight == nil, !closeAfterFlush else { return }
+        switch parser.phase {
+        case .idle:
+            let limit = requestCount == 0 ? config.headTimeout : config.keepAliveIdleTimeout
+            if now &- phaseStart > limit.nanoseconds { closeNow() }
+        case .head:
+            let start = requestCount == 0 ? acceptTime : phaseStart
+            if now &- start > config.headTimeout.nanoseconds {
+                sendErrorAndClose(.requestTimeout, reason: "request head not received within \(config.headTimeout)")
+            }
+        case .body:
+            if now &- phaseStart > config.bodyTimeout.nanoseconds {
+                sendErrorAndClose(.requestTimeout, reason: "request body not received within \(config.bodyTimeout)")
+            } else if now &- lastRead > config.bodyIdleTimeout.nanoseconds {
+                sendErrorAndClose(.requestTimeout, reason: "request body stalled for \(config.bodyIdleTimeout)")
+            }
+        }
+    }
+
+    /// Starts draining: idle connections close now, busy ones after their current response.
+    func beginDrain() {
+        guard !closed else { return }
+        if inFlight == nil && outOffset >= out.count {
+            closeNow()
+        } else {
+            currentKeepAlive = false
+            if inFlight == nil { closeAfterFlush = true }
+        }
+    }
+}

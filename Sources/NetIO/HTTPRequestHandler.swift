@@ -1,0 +1,23 @@
+import HTTPCore
+
+/// The seam between the transport and the application (as Hummingbird's `HTTPChannelHandler.Responder`).
+///
+/// `handle` is called on the connection's event-loop thread, once per request, in request order;
+/// it must not block. Answer through `responder`, now or later from any thread; the next pipelined
+/// request on the connection waits until this response is finished.
+public protocol HTTPRequestHandler: Sendable {
+    func handle(_ request: HTTPRequest, responder: HTTPResponder)
+}
+
+/// An `HTTPRequestHandler` made from a closure.
+public struct HTTPClosureHandler: HTTPRequestHandler {
+    let body: @Sendable (HTTPRequest, HTTPResponder) -> Void
+
+    public init(_ body: @escaping @Sendable (HTTPRequest, HTTPResponder) -> Void) {
+        self.body = body
+    }
+
+    public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
+        body(request, responder)
+    }
+}

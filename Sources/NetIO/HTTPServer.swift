@@ -1,0 +1,173 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import HTTPCore
+import Synchronization
+
+/// An HTTP/1.1 server on non-blocking POSIX sockets and `eventLoopCount` epoll loops.
+///
+/// One listening socket is registered (EPOLLEXCLUSIVE) in every loop, so whichever loop is idle
+/// accepts; a connection then stays on that loop. `handler` is called on the loop thread.
+public final class HTTPServer: @unchecked Sendable {
+    public let configuration: ServerConfiguration
+    let handler: any HTTPRequestHandler
+    private(set) var listenFD: Int32 = -1
+    private var loops: [EventLoop] = []
+    private var contexts: [LoopContext] = []
+    private let state = Mutex<LifeCycle>(.idle)
+    private let openConnections = Atomic<Int>(0)
+    private var connectionCap = 0
+    private let lastBackoffLog = Atomic<UInt64>(0)
+
+    enum LifeCycle { case idle, running, stopping, stopped }
+
+    /// - Throws: `ServerConfigurationError` for an unusable configuration.
+    public init(configuration: ServerConfiguration, handler: any HTTPRequestHandler) throws {
+        guard configuration.eventLoopCount >= 1 else { throw ServerConfigurationError("eventLoopCount must be at least 1") }
+        guard (0...65535).contains(configuration.port) else { throw ServerConfigurationError("port must be 0...65535") }
+        guard configuration.maxConnections >= 1 else { throw ServerConfigurationError("maxConnections must be at least 1") }
+        self.configuration = configuration
+        self.handler = handler
+    }
+
+    /// Connections currently open.
+    public var connectionCount: Int { openConnections.load(ordering: .relaxed) }
+
+    /// The bound port once started.
+    public private(set) var localPort: Int = 0
+
+    /// Binds, listens and starts the loops. Returns the bound port (useful with port 0).
+    @discardableResult
+    public func start() throws -> Int {
+        try state.withLock { s in
+            guard s == .idle else { throw ServerConfigurationError("server already started") }
+            s = .running
+        }
+        _ = SignalSetup.ignoreSIGPIPE
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let fdBudget = limit.rlim_cur > UInt64(Int32.max) ? Int.max : Int(limit.rlim_cur) - 128
+        connectionCap = max(1, min(configuration.maxConnections, fdBudget))
+
+        let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+        listenFD = fd
+        localPort = port
+        do {
+            for i in 0..<configuration.eventLoopCount {
+                let loop = try EventLoop(name: "vlserve-http-\(i)")
+                let context = LoopContext(loop: loop, server: self)
+                try context.startListening()
+                loops.append(loop)
+                contexts.append(context)
+            }
+        } catch {
+            close(fd)
+            listenFD = -1
+            throw error
+        }
+        for loop in loops { loop.start() }
+        return port
+    }
+
+    /// Stops accepting (the listening socket is closed, so new connections are refused), closes
+    /// idle connections, lets in-flight responses finish for up to `drainTimeout`, then closes what
+    /// is left (their `onClose` callbacks fire) and stops the loops.
+    public func shutdown(drainTimeout: Duration = .seconds(30)) async {
+        let proceed = state.withLock { s -> Bool in
+            guard s == .running else { return false }
+            s = .stopping
+            return true
+        }
+        guard proceed else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let tracker = DrainTracker(loops: contexts.count) { [self] in
+                // Leave the loop threads before joining them.
+                let t = Thread {
+                    for loop in self.loops { loop.shutdown() }
+                    self.state.withLock { $0 = .stopped }
+                    continuation.resume()
+                }
+                t.start()
+            }
+            let listenersLeft = Atomic<Int>(contexts.count)
+            let fd = listenFD
+            for context in contexts {
+                let box = UncheckedBox(context)
+                context.loop.execute {
+                    let context = box.value
+                    context.stopListening()
+                    if listenersLeft.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { close(fd) }
+                    context.beginDrain { tracker.loopDrained() }
+                    context.loop.schedule(after: drainTimeout) { context.closeAll() }
+                }
+            }
+        }
+    }
+
+    // MARK: - Connection accounting
+
+    func reserveConnectionSlot() -> Bool {
+        let n = openConnections.add(1, ordering: .relaxed).newValue
+        if n > connectionCap {
+            openConnections.subtract(1, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    func releaseConnectionSlot() {
+        openConnections.subtract(1, ordering: .relaxed)
+    }
+
+    /// Logs accept back-off at most once a second.
+    func noteAcceptBackoff(errno e: Int32) {
+        let now = monotonicNanos()
+        let last = lastBackoffLog.load(ordering: .relaxed)
+        if now &- last > 1_000_000_000 {
+            lastBackoffLog.store(now, ordering: .relaxed)
+            configuration.log?("accept paused for \(configuration.acceptBackoff): \(SystemError("accept4", errno: e))")
+        }
+    }
+
+    static let overCapacityResponse: [UInt8] = {
+        let body = HTTPConnection.errorBody(status: .serviceUnavailable, message: "server is at its connection limit; retry later")
+        var out: [UInt8] = []
+        HTTPResponseWriter.writeStatusLine(version: .http1_1, status: .serviceUnavailable, into: &out)
+        out.append(contentsOf: Array("Content-Type: application/json\r\nRetry-After: 1\r\n".utf8))
+        HTTPResponseWriter.writeFraming(.contentLength(body.count), version: .http1_1, keepAlive: false, into: &out)
+        out.append(contentsOf: [0x0D, 0x0A])
+        out.append(contentsOf: body)
+        return out
+    }()
+
+    /// Best-effort 503 on a connection over the cap, then close (uvicorn `limit_concurrency`).
+    static func rejectOverCapacity(fd: Int32) {
+        overCapacityResponse.withUnsafeBytes { p in
+            _ = Glibc.send(fd, p.baseAddress, p.count, Sys.MSG_NOSIGNAL | Int32(MSG_DONTWAIT))
+        }
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+        close(fd)
+    }
+}
+
+/// A server configuration that cannot work.
+public struct ServerConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Counts loops that finished draining; runs `done` once when all have.
+final class DrainTracker: @unchecked Sendable {
+    private let remaining: Atomic<Int>
+    private let done: () -> Void
+
+    init(loops: Int, done: @escaping () -> Void) {
+        remaining = Atomic(loops)
+        self.done = done
+    }
+
+    func loopDrained() {
+        if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { done() }
+    }
+}

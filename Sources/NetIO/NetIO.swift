@@ -1,1 +1,0 @@
-// Module NetIO. See Package.swift for the layering.
