@@ -73,7 +73,7 @@ public struct ChatCompletionRequest: Sendable, Equatable {
             case "continue_final_message": continueFinalMessage = try F.bool(value, key, default: false)
             case "tools":
                 if case .array(let tools) = value, !tools.isEmpty {
-                    throw APIError.invalidRequest("Tool calling is not supported by this server.", param: key)
+                    throw APIError.invalidRequest("`tools` is not supported by this server (no tool calling); omit it or send an empty list.", param: key)
                 }
             case "response_format":
                 try checkResponseFormat(value)
@@ -98,7 +98,7 @@ public struct ChatCompletionRequest: Sendable, Equatable {
         _ = try FieldDecoding.object(value, "response_format")
         let type = try value["type"].map { v throws(APIError) in try FieldDecoding.string(v, "response_format.type") }
         if type != nil && type != "text" {
-            throw APIError.invalidRequest("response_format type \"\(type!)\" is not supported by this server; only \"text\" is.",
+            throw APIError.invalidRequest("`response_format.type` \"\(type!)\" is not supported by this server; only \"text\" is.",
                                           param: "response_format.type")
         }
     }

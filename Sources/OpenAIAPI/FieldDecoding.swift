@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc  // libm: Double rounding in integer-field checks
+#endif
+
 /// Typed field readers used by the request decoders. Each names the field's path in its 400 error
 /// (`param`) and says what was expected, e.g. "`temperature` must be a number, got string".
 /// Paths are autoclosures so they are only built on the error path.
@@ -49,15 +53,15 @@ enum FieldDecoding {
         case .int(let i):
             return Int(i)
         case .double(let d):
-            guard d.isFinite, d.rounded() == d else {
+            guard d.isFinite, d == d.integerPart else {
                 throw APIError.invalidRequest("`\(path())` must be an integer, got \(d.isFinite ? "\(d)" : "a number out of range").",
                                               param: path())
             }
-            guard d >= -9.223372036854775808e18 && d < 9.223372036854775808e18 else {
+            guard let i = Int(exactly: d) else {
                 throw APIError.invalidRequest("`\(path())` is out of range: integers must fit in 64 bits.",
                                               param: path())
             }
-            return Int(d)
+            return i
         default:
             throw typeError(path(), expected: "an integer", got: v)
         }
@@ -110,5 +114,13 @@ enum FieldDecoding {
             throw APIError.invalidRequest("Request body must be a JSON object, got \(root.typeName).")
         }
         return members
+    }
+}
+
+extension Double {
+    /// The value truncated toward zero, computed without libm (finite values only).
+    var integerPart: Double {
+        if abs(self) >= 4_503_599_627_370_496 { return self }  // 2^52: already integral
+        return Double(Int64(self))
     }
 }

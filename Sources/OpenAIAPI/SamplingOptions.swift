@@ -120,7 +120,7 @@ struct SamplingOptionsBuilder {
             topLogprobs = try F.optionalInt(value, key)
         case "use_beam_search":
             if try F.bool(value, key, default: false) {
-                throw APIError.invalidRequest("Beam search is not supported by this server.", param: key)
+                throw APIError.invalidRequest("`use_beam_search` is not supported by this server; omit it or set it to false.", param: key)
             }
         case "best_of":
             if let b = try F.optionalInt(value, key), b != 1 {
