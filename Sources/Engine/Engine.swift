@@ -83,6 +83,18 @@ public final class Engine: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// False once `shutdown()` began (then `/health` answers 503).
+    public var isAlive: Bool {
+        condition.lock(); defer { condition.unlock() }
+        return state == .running || state == .idle
+    }
+
+    /// Requests submitted and not yet admitted (inbox plus the scheduler's waiting queue).
+    public var queuedRequests: Int {
+        condition.lock(); defer { condition.unlock() }
+        return inbox.count + publishedWaiting
+    }
+
     /// Totals as of the end of the last step.
     public var counters: EngineCounters {
         condition.lock(); defer { condition.unlock() }

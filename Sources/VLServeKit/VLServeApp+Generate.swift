@@ -1,0 +1,188 @@
+import Engine
+import HTTPCore
+import NetIO
+import OpenAIAPI
+
+extension VLServeApp {
+    // MARK: - POST /v1/chat/completions
+
+    func handleChat(_ request: HTTPRequest, responder: HTTPResponder) {
+        let arrival = engine.now()
+        let body: ChatCompletionRequest
+        do throws(APIError) {
+            body = try ChatCompletionRequest.decode(request.body)
+            try checkModel(body.model)
+            let images = body.imageCount
+            if images > configuration.maxImagesPerPrompt {
+                throw APIError.invalidRequest(
+                    "At most \(configuration.maxImagesPerPrompt) image(s) may be provided in one prompt "
+                        + "(this request has \(images); see --limit-mm-per-prompt).", param: "messages")
+            }
+            if let error = overloaded() { throw error }
+        } catch {
+            log(error, request.head.path)
+            responder.sendError(error, retryAfterSeconds: configuration.retryAfterSeconds)
+            return
+        }
+        let session = RequestSession(kind: .chat, stream: body.stream, responder: responder, engine: engine,
+                                     id: RequestID.chat(clientRequestID(request.head, body: body.requestID)),
+                                     model: configuration.primaryModelName, created: Self.unixTime(),
+                                     streamOptions: body.streamOptions, retryAfterSeconds: configuration.retryAfterSeconds)
+        responder.onClose { session.cancel() }
+        let references = Self.imageReferences(body.messages)
+        if references.isEmpty {
+            submitChat(body, images: [], preprocessSeconds: 0, arrival: arrival, session: session)
+            return
+        }
+        let accepted = pool.submit { [self] in
+            guard !session.isCancelled else { return }
+            do throws(APIError) {
+                let (images, seconds) = try pipeline.prepare(references)
+                guard !session.isCancelled else { return }
+                submitChat(body, images: images, preprocessSeconds: seconds, arrival: arrival, session: session)
+            } catch {
+                log(error, "/v1/chat/completions")
+                session.fail(error)
+            }
+        }
+        if !accepted { session.fail(APIError.serviceUnavailable("The server is shutting down.")) }
+    }
+
+    /// Image parts in prompt order with their request paths.
+    static func imageReferences(_ messages: [ChatMessage]) -> [ImageReference] {
+        var references: [ImageReference] = []
+        for (i, message) in messages.enumerated() {
+            for (j, part) in message.content.enumerated() {
+                if case .imageURL(let url, _) = part {
+                    references.append(ImageReference(url: url, param: "messages[\(i)].content[\(j)].image_url.url"))
+                }
+            }
+        }
+        return references
+    }
+
+    /// Renders Qwen's chat template with each image expanded to its token count.
+    func renderChat(_ messages: [ChatMessage], imageTokenCounts: [Int], addGenerationPrompt: Bool,
+                    continueFinalMessage: Bool) -> [Int32] {
+        var next = 0
+        let prompt = messages.map { message in
+            PromptMessage(role: message.role, parts: message.content.map { part -> PromptMessage.Part in
+                switch part {
+                case .text(let text): return .text(text)
+                case .imageURL:
+                    defer { next += 1 }
+                    return .image(tokenCount: imageTokenCounts[next])
+                }
+            })
+        }
+        var ids = template.render(prompt, addGenerationPrompt: addGenerationPrompt && !continueFinalMessage)
+        if continueFinalMessage, ids.count >= 2 { ids.removeLast(2) }  // leave the last turn open: drop "<|im_end|>\n"
+        return ids
+    }
+
+    func submitChat(_ body: ChatCompletionRequest, images: [EngineImage], preprocessSeconds: Double, arrival: Double,
+                    session: RequestSession) {
+        do throws(APIError) {
+            let ids = renderChat(body.messages, imageTokenCounts: images.map(\.tokenCount),
+                                 addGenerationPrompt: body.addGenerationPrompt,
+                                 continueFinalMessage: body.continueFinalMessage)
+            let sampling = try resolveSampling(body.sampling, promptTokens: ids.count, promptParam: "messages")
+            submit(EngineRequest(requestID: session.id, promptTokenIDs: ids, images: images, sampling: sampling,
+                                 arrivalTime: arrival, preprocessSeconds: preprocessSeconds,
+                                 requestedMaxTokens: body.sampling.maxTokens), session: session)
+        } catch {
+            log(error, "/v1/chat/completions")
+            session.fail(error)
+        }
+    }
+
+    // MARK: - POST /v1/completions
+
+    func handleCompletion(_ request: HTTPRequest, responder: HTTPResponder) {
+        let arrival = engine.now()
+        let body: CompletionRequest
+        let ids: [Int32]
+        let promptText: String
+        do throws(APIError) {
+            body = try CompletionRequest.decode(request.body)
+            try checkModel(body.model)
+            if let error = overloaded() { throw error }
+            switch body.prompt {
+            case .text(let text):
+                promptText = text
+                ids = template.tokenizer.encode(text)
+            case .tokenIDs(let tokens):
+                var converted: [Int32] = []
+                converted.reserveCapacity(tokens.count)
+                for (i, token) in tokens.enumerated() {
+                    guard token <= Int(Int32.max), template.tokenizer.isKnown(Int32(token)) else {
+                        throw APIError.invalidRequest("Token id \(token) is out of vocabulary.", param: "prompt[\(i)]")
+                    }
+                    converted.append(Int32(token))
+                }
+                ids = converted
+                promptText = (try? template.tokenizer.decode(converted)) ?? ""
+            }
+            if ids.isEmpty { throw APIError.invalidRequest("The prompt cannot be empty.", param: "prompt") }
+        } catch {
+            log(error, request.head.path)
+            responder.sendError(error, retryAfterSeconds: configuration.retryAfterSeconds)
+            return
+        }
+        let session = RequestSession(kind: .completion, stream: body.stream, responder: responder, engine: engine,
+                                     id: RequestID.completion(clientRequestID(request.head, body: body.requestID)),
+                                     model: configuration.primaryModelName, created: Self.unixTime(),
+                                     streamOptions: body.streamOptions, retryAfterSeconds: configuration.retryAfterSeconds)
+        if body.echo { session.echoPrefix = promptText }
+        responder.onClose { session.cancel() }
+        do throws(APIError) {
+            let sampling = try resolveSampling(body.sampling, promptTokens: ids.count, promptParam: "prompt")
+            submit(EngineRequest(requestID: session.id, promptTokenIDs: ids, sampling: sampling, arrivalTime: arrival,
+                                 requestedMaxTokens: body.sampling.maxTokens), session: session)
+        } catch {
+            log(error, request.head.path)
+            session.fail(error)
+        }
+    }
+
+    // MARK: - Shared
+
+    /// vLLM's output-length rules (openai-api.md §2.4): cap > max_model_len, prompt ≥ max_model_len and
+    /// prompt + cap > max_model_len are 400s; no cap means "to the end of the context".
+    func resolveSampling(_ options: SamplingOptions, promptTokens: Int, promptParam: String) throws(APIError)
+        -> SamplingParameters {
+        let window = configuration.maxModelLen
+        if let requested = options.maxTokens, requested > window {
+            throw .maxTokensTooLarge(requested, maxModelLen: window, param: options.maxTokensParam)
+        }
+        if promptTokens >= window {
+            throw .promptTooLong(promptTokens: promptTokens, maxModelLen: window, param: promptParam)
+        }
+        if let requested = options.maxTokens, promptTokens + requested > window {
+            var error = APIError.contextLengthExceeded(promptTokens: promptTokens, maxTokens: requested, maxModelLen: window)
+            error.param = promptParam
+            throw error
+        }
+        let maxTokens = options.maxTokens ?? (window - promptTokens)
+        return SamplingParameters(maxTokens: maxTokens, minTokens: min(options.minTokens, maxTokens),
+                                  ignoreEOS: options.ignoreEOS, stop: options.stop,
+                                  stopTokenIDs: options.stopTokenIDs.compactMap { Int32(exactly: $0) },
+                                  includeStopStringInOutput: options.includeStopStringInOutput,
+                                  seed: options.seed.map { UInt64(bitPattern: Int64($0)) },
+                                  temperature: options.temperature ?? 1.0, topP: options.topP ?? 1.0)
+    }
+
+    func submit(_ request: EngineRequest, session: RequestSession) {
+        do throws(EngineError) {
+            let ticket = try engine.submit(request) { output in session.deliver(output) }
+            session.attach(ticket)
+        } catch {
+            let apiError: APIError = switch error {
+            case .queueFull: .serviceUnavailable(error.description)
+            case .shuttingDown: .serviceUnavailable(error.description)
+            }
+            log(apiError, session.id)
+            session.fail(apiError)
+        }
+    }
+}

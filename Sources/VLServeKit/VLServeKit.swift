@@ -1,1 +1,0 @@
-// Module VLServeKit. See Package.swift for the layering.

@@ -1,0 +1,120 @@
+import Engine
+import Foundation
+import NetIO
+import VisionCore
+
+/// The whole server: HTTP transport, application, image worker pool, and the engine with its
+/// patch embedder. `start()` binds and starts everything; `shutdown(drainTimeout:)` stops
+/// accepting, lets in-flight responses finish, then stops the engine and the pool.
+public final class VLServer: @unchecked Sendable {
+    public let engine: Engine
+    public let app: VLServeApp
+    public let pool: WorkerPool
+    public let registry: MetricsRegistry
+    public let http: HTTPServer
+    let logger: Logger
+
+    /// Assembles a server from parts (tests pass seeded weights and port 0).
+    /// - Parameters:
+    ///   - embedder: the patch embedding the engine runs; nil skips encoding (images still count as tokens).
+    ///   - preprocessThreads: threads of the image worker pool (≥ 1).
+    public init(app configuration: AppConfiguration, engine engineConfiguration: EngineConfiguration,
+                server: ServerConfiguration, embedder: (any PatchEmbedder)?, preprocessor: ImagePreprocessor,
+                preprocessThreads: Int, clock: any EngineClock = SystemClock(), logger: Logger) throws {
+        self.logger = logger
+        registry = MetricsRegistry()
+        let metrics = EngineMetrics(registry: registry, modelName: configuration.primaryModelName,
+                                    maxModelLen: configuration.maxModelLen,
+                                    convImplementation: embedder?.implementationName ?? "none")
+        engine = Engine(configuration: engineConfiguration, metrics: metrics, embedder: embedder, clock: clock,
+                        logger: logger.with(label: "engine"))
+        pool = WorkerPool(threadCount: preprocessThreads, name: "vlserve-image")
+        let pipeline = ImagePipeline(loader: MediaLoader(options: configuration.media), preprocessor: preprocessor)
+        app = VLServeApp(configuration: configuration, engine: engine, pipeline: pipeline, pool: pool,
+                         registry: registry, logger: logger.with(label: "api"))
+        http = try HTTPServer(configuration: server, handler: app)
+    }
+
+    /// Starts the engine thread and the HTTP loops; returns the bound port.
+    @discardableResult
+    public func start() throws -> Int {
+        engine.start()
+        return try http.start()
+    }
+
+    /// Stops accepting, waits up to `drainTimeout` for streams in flight, then aborts what is left,
+    /// stops the engine and joins the worker pool.
+    public func shutdown(drainTimeout: Duration = .seconds(30)) async {
+        await http.shutdown(drainTimeout: drainTimeout)
+        engine.shutdown()
+        pool.shutdown()
+    }
+}
+
+/// Everything `vlserve serve` configures, before anything is loaded.
+public struct ServeOptions: Sendable {
+    public var server: ServerConfiguration
+    public var app: AppConfiguration
+    public var engine: EngineConfiguration
+    /// Directory with `config.json` and optionally `preprocessor_config.json` and safetensors.
+    public var modelDirectory: String
+    /// A safetensors file or directory; nil = the model directory's, else seeded weights.
+    public var weightsPath: String?
+    public var convImplementation: Conv3dImplementation
+    /// Overrides the preprocessor's `max_pixels` (the resize budget) when set.
+    public var maxPixels: Int?
+    /// Overrides the preprocessor's `min_pixels` when set.
+    public var minPixels: Int?
+    public var preprocessThreads: Int
+
+    public init(server: ServerConfiguration, app: AppConfiguration, engine: EngineConfiguration, modelDirectory: String,
+                weightsPath: String?, convImplementation: Conv3dImplementation, maxPixels: Int?, minPixels: Int?,
+                preprocessThreads: Int) {
+        self.server = server
+        self.app = app
+        self.engine = engine
+        self.modelDirectory = modelDirectory
+        self.weightsPath = weightsPath
+        self.convImplementation = convImplementation
+        self.maxPixels = maxPixels
+        self.minPixels = minPixels
+        self.preprocessThreads = preprocessThreads
+    }
+}
+
+extension VLServer {
+    /// Loads the model directory's configs and the vision weights, logs what was loaded, and builds the server.
+    public static func load(_ options: ServeOptions, logger: Logger) throws -> VLServer {
+        var preprocessorConfig: PreprocessorConfig
+        let preprocessorPath = (options.modelDirectory as NSString).appendingPathComponent("preprocessor_config.json")
+        if FileManager.default.fileExists(atPath: preprocessorPath) {
+            preprocessorConfig = try PreprocessorConfig.load(modelDirectory: options.modelDirectory)
+            logger.info("preprocessor: \(preprocessorPath)")
+        } else {
+            preprocessorConfig = .qwen25VLDefault
+            logger.info("preprocessor: no preprocessor_config.json in \(options.modelDirectory); using the released "
+                            + "Qwen2.5-VL values (min_pixels 3136, max_pixels 12845056)")
+        }
+        if let maxPixels = options.maxPixels { preprocessorConfig.maxPixels = maxPixels }
+        if let minPixels = options.minPixels { preprocessorConfig.minPixels = minPixels }
+        try preprocessorConfig.validate()
+        let (weights, description) = try VisionWeights.load(modelDirectory: options.modelDirectory,
+                                                            weightsPath: options.weightsPath)
+        logger.info("weights: \(description)")
+        let embedder = VisionPatchEmbedder(embedding: try weights.patchEmbedding(), implementation: options.convImplementation)
+        logger.info("patch embedding: conv implementation \(options.convImplementation.rawValue), "
+                        + "[N, \(embedder.inputWidth)] -> [N, \(weights.config.hiddenSize)]")
+        let cost = options.engine.costModel
+        logger.info("engine: max_num_seqs \(options.engine.maxNumSeqs), max_num_batched_tokens \(options.engine.maxNumBatchedTokens), "
+                        + "max_patches_per_step \(options.engine.maxPatchesPerStep), max_waiting_requests \(options.engine.maxWaitingRequests), "
+                        + "cost model decode_step_ms \(cost.decodeStepMs) + per_seq_ms \(cost.perSequenceMs), "
+                        + "prefill_ms_per_1k_tokens \(cost.prefillMsPer1kTokens)")
+        logger.info("api: model \(options.app.servedModelNames.joined(separator: ", ")) (root \(options.app.modelRoot)), "
+                        + "max_model_len \(options.app.maxModelLen), images per prompt ≤ \(options.app.maxImagesPerPrompt), "
+                        + "max_pixels \(preprocessorConfig.maxPixels), auth \(options.app.apiKeys.isEmpty ? "off" : "on"), "
+                        + "image threads \(options.preprocessThreads)")
+        return try VLServer(app: options.app, engine: options.engine, server: options.server, embedder: embedder,
+                            preprocessor: ImagePreprocessor(config: preprocessorConfig),
+                            preprocessThreads: options.preprocessThreads, logger: logger)
+    }
+}
