@@ -1,6 +1,0 @@
-import Testing
-@testable import HTTPCore
-
-@Test func HTTPCoreModuleLinks() {
-    #expect(Bool(true))
-}
