@@ -21,6 +21,10 @@ let package = Package(
     products: [
         .executable(name: "vlserve", targets: ["vlserve"]),
         .executable(name: "vlbench", targets: ["vlbench"]),
+        // Libraries for the fuzzing package under Fuzz/ (and for embedding VLServe's layers elsewhere).
+        .library(name: "HTTPCore", targets: ["HTTPCore"]),
+        .library(name: "OpenAIAPI", targets: ["OpenAIAPI"]),
+        .library(name: "VisionCore", targets: ["VisionCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
