@@ -5,5 +5,6 @@ struct VLServe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vlserve",
         abstract: "Qwen2.5-VL-style vision inference server with an OpenAI-compatible API.",
-        subcommands: [])
+        subcommands: [ServeCommand.self, EncodeCommand.self, BenchConvCommand.self],
+        defaultSubcommand: ServeCommand.self)
 }

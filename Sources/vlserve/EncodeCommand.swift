@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import VisionCore
+
+/// `vlserve encode`: image file -> pixel_values, image_grid_thw and patch_embeds in a .safetensors file.
+struct EncodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "encode",
+        abstract: "Preprocess an image and run the Conv3d patch embedding; write the tensors as safetensors.",
+        discussion: """
+            Writes pixel_values (F32 [N, 1176]), image_grid_thw (I64 [1, 3]) and patch_embeds (F32 [N, 1280]), \
+            readable with Python's safetensors (safetensors.numpy.load_file). Weights come from --weights, else \
+            from safetensors files in --model-dir, else a deterministic seeded initialisation (said on stderr).
+            """)
+
+    @Argument(help: "A JPEG or PNG file.")
+    var image: String
+
+    @Option(help: "Output .safetensors path.")
+    var out: String
+
+    @Option(name: .customLong("model-dir"), help: "Directory with config.json and preprocessor_config.json.")
+    var modelDir: String = "models/qwen2.5-vl-7b"
+
+    @Option(help: "A safetensors file or checkpoint directory (sharded or not) holding visual.patch_embed.proj.weight.")
+    var weights: String?
+
+    @Option(name: .customLong("conv-impl"), help: "Conv3d implementation: direct, im2col, gemm or auto.")
+    var convImpl: String = "auto"
+
+    @Option(name: .customLong("min-pixels"), help: "Override preprocessor_config.json's min_pixels.")
+    var minPixels: Int?
+
+    @Option(name: .customLong("max-pixels"), help: "Override preprocessor_config.json's max_pixels.")
+    var maxPixels: Int?
+
+    func validate() throws {
+        guard Conv3dImplementation(rawValue: convImpl) != nil else {
+            throw ValidationError("--conv-impl must be one of "
+                + Conv3dImplementation.allCases.map(\.rawValue).joined(separator: ", ") + ", got '\(convImpl)'")
+        }
+        if let minPixels, minPixels <= 0 { throw ValidationError("--min-pixels must be positive") }
+        if let maxPixels, maxPixels <= 0 { throw ValidationError("--max-pixels must be positive") }
+        if let minPixels, let maxPixels, minPixels > maxPixels {
+            throw ValidationError("--min-pixels (\(minPixels)) must not exceed --max-pixels (\(maxPixels))")
+        }
+    }
+
+    func run() throws {
+        do {
+            try encode()
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    private func log(_ message: String) {
+        FileHandle.standardError.write(Data("encode: \(message)\n".utf8))
+    }
+
+    private func encode() throws {
+        let impl = Conv3dImplementation(rawValue: convImpl)!
+        guard let data = FileManager.default.contents(atPath: image) else {
+            throw EncodeError("cannot read image file \(image)")
+        }
+        var config: PreprocessorConfig
+        let preprocessorPath = (modelDir as NSString).appendingPathComponent("preprocessor_config.json")
+        if FileManager.default.fileExists(atPath: preprocessorPath) {
+            config = try PreprocessorConfig.load(modelDirectory: modelDir)
+        } else {
+            config = .qwen25VLDefault
+            log("no \(preprocessorPath); using the Qwen2.5-VL checkpoint defaults (min_pixels 3136, max_pixels 12845056)")
+        }
+        if let minPixels { config.minPixels = minPixels }
+        if let maxPixels { config.maxPixels = maxPixels }
+
+        let (weights, description) = try VisionWeights.load(modelDirectory: modelDir, weightsPath: weights)
+        log(description)
+        guard config.patchDimension == weights.config.patchInputSize,
+              config.patchSize == weights.config.patchSize,
+              config.temporalPatchSize == weights.config.temporalPatchSize else {
+            throw EncodeError("preprocessor_config.json (patch \(config.patchSize), temporal \(config.temporalPatchSize)) "
+                + "does not match config.json's vision_config (patch \(weights.config.patchSize), "
+                + "temporal \(weights.config.temporalPatchSize))")
+        }
+
+        let (pre, timing) = try ImagePreprocessor(config: config).preprocess(encoded: [UInt8](data))
+        let rows = pre.patchCount
+        let embedding = try weights.patchEmbedding()
+        let t0 = ContinuousClock.now
+        let embeds = try pre.pixelValues.withUnsafeBufferPointer { buffer in
+            try embedding.embed(pixelValues: buffer, rows: rows, implementation: impl)
+        }
+        let d = ContinuousClock.now - t0
+        let convMs = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) * 1e-15
+
+        var writer = SafeTensorsWriter()
+        writer.metadata = ["producer": "vlserve encode", "image": image, "conv_impl": convImpl,
+                           "weights": description]
+        try writer.add("pixel_values", floats: pre.pixelValues, shape: [rows, pre.patchDimension])
+        try writer.add("image_grid_thw", int64s: pre.gridTHW.map(Int64.init), shape: [1, 3])
+        try writer.add("patch_embeds", floats: embeds, shape: [rows, embedding.hiddenSize])
+        try writer.write(to: out)
+        log(String(format: "preprocess %.1f ms (decode %.1f, resize %.1f, patchify %.1f), ",
+                   timing.totalSeconds * 1000, timing.decodeSeconds * 1000, timing.resizeSeconds * 1000,
+                   timing.patchifySeconds * 1000) + "patch embed (\(impl.rawValue)) " + String(format: "%.1f ms", convMs))
+        print("wrote \(out): pixel_values [\(rows), \(pre.patchDimension)], image_grid_thw [[\(pre.gridT), "
+            + "\(pre.gridH), \(pre.gridW)]], patch_embeds [\(rows), \(embedding.hiddenSize)] "
+            + "(\(pre.tokenCount) image tokens)")
+    }
+}
+
+/// A failure of `vlserve encode` with a message for people.
+struct EncodeError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
