@@ -1,0 +1,202 @@
+import ArgumentParser
+import Engine
+import Foundation
+import NetIO
+import VisionCore
+import VLServeKit
+
+/// `vlserve serve` (the default subcommand): the OpenAI-compatible server.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the OpenAI-compatible API (chat completions with images, completions, models, metrics).",
+        discussion: """
+            The vision path is real (image decoding, Qwen2.5-VL preprocessing, the Conv3d patch embedding on the \
+            CPU); the language model is a stub whose accelerator time is simulated by sleeping: \
+            decode-step-ms + per-seq-ms x batch per step, plus prefill-ms-per-1k-tokens. Set them to 0 to measure \
+            the server alone. SIGINT/SIGTERM stop accepting, let streams finish within --drain-timeout, exit 0.
+            """)
+
+    // MARK: Network
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "TCP port (0 picks a free one).") var port = 8000
+    @Option(name: .customLong("event-loops"), help: "HTTP event-loop threads (default: online cores).")
+    var eventLoops: Int?
+    @Option(name: .customLong("drain-timeout"), help: "Seconds to let streams finish on SIGINT/SIGTERM.")
+    var drainTimeout: Double = 30
+
+    // MARK: Model
+    @Option(name: .customLong("model-dir"), help: "Directory with config.json (and optionally preprocessor_config.json, safetensors).")
+    var modelDir = "models/qwen2.5-vl-7b"
+    @Option(name: .customLong("served-model-name"), parsing: .upToNextOption,
+            help: "Model name(s) accepted in requests and listed by /v1/models (default: the model directory's name).")
+    var servedModelName: [String] = []
+    @Option(name: .customLong("model-root"), help: "`root` in /v1/models: a tokenizer id or path for clients (default: the Qwen repo id matching --model-dir).")
+    var modelRoot: String?
+    @Option(help: "Safetensors file or directory with visual.patch_embed.proj.weight (default: the model directory's, else seeded).")
+    var weights: String?
+    @Option(name: .customLong("conv-impl"), help: "Conv3d implementation: direct, im2col, gemm or auto.")
+    var convImpl = "auto"
+
+    // MARK: Cost model
+    @Option(name: .customLong("decode-step-ms"), help: "Simulated time of one decode step, ms.")
+    var decodeStepMs = CostModel.defaultDecodeStepMs
+    @Option(name: .customLong("per-seq-ms"), help: "Simulated extra decode time per running sequence, ms.")
+    var perSeqMs = CostModel.defaultPerSequenceMs
+    @Option(name: .customLong("prefill-ms-per-1k-tokens"), help: "Simulated prefill time per 1000 prompt tokens, ms.")
+    var prefillMsPer1kTokens = CostModel.defaultPrefillMsPer1kTokens
+    @Option(name: .customLong("eos-interval"), help: "Mean tokens between EOS draws of the stub decoder (without ignore_eos).")
+    var eosInterval: UInt64 = 128
+
+    // MARK: Limits
+    @Option(name: .customLong("max-num-seqs"), help: "Most sequences in the running batch.")
+    var maxNumSeqs = 256
+    @Option(name: .customLong("max-num-batched-tokens"), help: "Token budget per engine step (prefill + one per decoding sequence).")
+    var maxNumBatchedTokens = 8192
+    @Option(name: .customLong("max-patches-per-step"), help: "Patch rows per batched patch embedding.")
+    var maxPatchesPerStep = 16384
+    @Option(name: .customLong("max-waiting-requests"), help: "Requests allowed to wait; more get 503 + Retry-After.")
+    var maxWaitingRequests = 4096
+    @Option(name: .customLong("max-model-len"), help: "Context window: prompt (image tokens included) + output tokens.")
+    var maxModelLen = 32768
+    @Option(name: .customLong("limit-mm-per-prompt"), help: "Images per request, as vLLM: '{\"image\": N}' or N.")
+    var limitMMPerPrompt = "{\"image\": 999}"
+    @Option(name: .customLong("max-pixels"), help: "Override preprocessor_config.json's max_pixels (resize budget).")
+    var maxPixels: Int?
+    @Option(name: .customLong("min-pixels"), help: "Override preprocessor_config.json's min_pixels.")
+    var minPixels: Int?
+    @Option(name: .customLong("max-image-decode-pixels"), help: "Most pixels an image may declare before decoding.")
+    var maxImageDecodePixels = 89_478_485
+    @Option(name: .customLong("max-media-bytes"), help: "Most encoded bytes per image.")
+    var maxMediaBytes = 20 << 20
+    @Option(name: .customLong("media-fetch-timeout"), help: "Timeout of an http:// image fetch, seconds.")
+    var mediaFetchTimeout: Double = 5
+    @Option(name: .customLong("image-threads"), help: "Image fetch/decode/preprocess threads (default: online cores).")
+    var imageThreads: Int?
+
+    // MARK: Access
+    @Option(name: .customLong("api-key"), parsing: .upToNextOption,
+            help: "Accepted bearer token(s) for /v1/*, /tokenize, /detokenize (also $VLSERVE_API_KEY).")
+    var apiKey: [String] = []
+    @Option(name: .customLong("allowed-local-media-path"), help: "Directory under which file:// image URLs may be read.")
+    var allowedLocalMediaPath: String?
+    @Option(name: .customLong("allowed-media-domains"), parsing: .upToNextOption, help: "Hosts whose http:// image URLs are fetched.")
+    var allowedMediaDomains: [String] = []
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard Conv3dImplementation(rawValue: convImpl) != nil else {
+            throw ValidationError("--conv-impl must be one of "
+                + Conv3dImplementation.allCases.map(\.rawValue).joined(separator: ", ") + ", got '\(convImpl)'")
+        }
+        guard LogLevel(name: logLevel) != nil else {
+            throw ValidationError("--log-level must be trace, debug, info, warning or error, got '\(logLevel)'")
+        }
+        _ = try Self.parseImageLimit(limitMMPerPrompt)
+        if let path = allowedLocalMediaPath {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--allowed-local-media-path \(path) is not an existing directory")
+            }
+        }
+        for (name, value) in [("--decode-step-ms", decodeStepMs), ("--per-seq-ms", perSeqMs),
+                              ("--prefill-ms-per-1k-tokens", prefillMsPer1kTokens), ("--drain-timeout", drainTimeout)]
+        where value < 0 || !value.isFinite {
+            throw ValidationError("\(name) must be a non-negative number, got \(value)")
+        }
+        for (name, value) in [("--max-num-seqs", maxNumSeqs), ("--max-model-len", maxModelLen),
+                              ("--max-num-batched-tokens", maxNumBatchedTokens), ("--max-patches-per-step", maxPatchesPerStep)]
+        where value < 1 {
+            throw ValidationError("\(name) must be at least 1, got \(value)")
+        }
+    }
+
+    /// `{"image": N}`, `{"image": {"count": N, ...}}` or a bare `N`.
+    static func parseImageLimit(_ text: String) throws -> Int {
+        if let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0 { return value }
+        guard let data = text.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ValidationError("--limit-mm-per-prompt must be JSON such as '{\"image\": 4}' or a number, got '\(text)'")
+        }
+        guard let entry = object["image"] else { return 999 }
+        if let value = entry as? Int, value >= 0 { return value }
+        if let nested = entry as? [String: Any], let value = nested["count"] as? Int, value >= 0 { return value }
+        throw ValidationError("--limit-mm-per-prompt: \"image\" must be a non-negative count, got '\(text)'")
+    }
+
+    /// `qwen2.5-vl-7b` → `Qwen/Qwen2.5-VL-7B-Instruct`; other names → the directory path.
+    static func defaultRoot(modelDirectory: String) -> String {
+        let name = (modelDirectory as NSString).lastPathComponent
+        let lower = name.lowercased()
+        if lower.hasPrefix("qwen2.5-vl-"), lower.hasSuffix("b") {
+            return "Qwen/Qwen2.5-VL-\(lower.dropFirst("qwen2.5-vl-".count).uppercased())-Instruct"
+        }
+        return modelDirectory
+    }
+
+    func run() throws {
+        // Block the stop signals before any thread starts, so they inherit the mask and sigwait sees them.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+
+        let logger = Logger(label: "vlserve", minimumLevel: LogLevel(name: logLevel) ?? .info)
+        let modelName = (modelDir as NSString).lastPathComponent
+        var keys = apiKey
+        if keys.isEmpty, let environment = ProcessInfo.processInfo.environment["VLSERVE_API_KEY"], !environment.isEmpty {
+            keys = [environment]
+        }
+        let media = MediaOptions(allowedLocalMediaPath: allowedLocalMediaPath, allowedMediaDomains: allowedMediaDomains,
+                                 fetchTimeoutSeconds: mediaFetchTimeout, maxMediaBytes: maxMediaBytes,
+                                 maxDecodedPixels: maxImageDecodePixels)
+        let names = servedModelName.isEmpty ? [modelName] : servedModelName
+        let app = AppConfiguration(servedModelNames: names,
+                                   modelRoot: modelRoot ?? Self.defaultRoot(modelDirectory: modelDir),
+                                   maxModelLen: maxModelLen, maxImagesPerPrompt: try Self.parseImageLimit(limitMMPerPrompt),
+                                   apiKeys: keys, media: media, createdAt: Int(Date().timeIntervalSince1970))
+        let engine = EngineConfiguration(modelName: names[0], maxNumSeqs: maxNumSeqs, maxNumBatchedTokens: maxNumBatchedTokens,
+                                         maxPatchesPerStep: maxPatchesPerStep, maxWaitingRequests: maxWaitingRequests,
+                                         maxModelLen: maxModelLen,
+                                         costModel: CostModel(decodeStepMs: decodeStepMs, perSequenceMs: perSeqMs,
+                                                              prefillMsPer1kTokens: prefillMsPer1kTokens),
+                                         eosInterval: eosInterval)
+        let httpLogger = logger.with(label: "http")
+        let server = ServerConfiguration(host: host, port: port, eventLoopCount: eventLoops ?? ServerConfiguration.onlineCores,
+                                         log: { line in httpLogger.warning(line) })
+        let options = ServeOptions(server: server, app: app, engine: engine, modelDirectory: modelDir, weightsPath: weights,
+                                   convImplementation: Conv3dImplementation(rawValue: convImpl) ?? .auto,
+                                   maxPixels: maxPixels, minPixels: minPixels,
+                                   preprocessThreads: imageThreads ?? ServerConfiguration.onlineCores)
+        let vlserver: VLServer
+        do {
+            vlserver = try VLServer.load(options, logger: logger)
+        } catch {
+            logger.error("startup failed: \(error)")
+            throw ExitCode.failure
+        }
+        let boundPort: Int
+        do {
+            boundPort = try vlserver.start()
+        } catch {
+            logger.error("could not listen on \(host):\(port): \(error)")
+            throw ExitCode.failure
+        }
+        logger.info("listening on http://\(host):\(boundPort) (OpenAI base URL http://\(host):\(boundPort)/v1)")
+
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        logger.info("received \(received == SIGINT ? "SIGINT" : "SIGTERM"): no new connections; draining for up to \(drainTimeout) s")
+        let done = DispatchSemaphore(value: 0)
+        let timeout = Duration.milliseconds(Int64(drainTimeout * 1000))
+        Task.detached {
+            await vlserver.shutdown(drainTimeout: timeout)
+            done.signal()
+        }
+        done.wait()
+        logger.info("stopped")
+    }
+}
