@@ -61,7 +61,6 @@ public struct ChatCompletionRequest: Sendable, Equatable {
         var addGenerationPrompt = true
         var continueFinalMessage = false
         for (key, value) in members {
-            if try sampling.consume(key, value) { continue }
             switch key {
             case "model": model = try F.optionalString(value, key)
             case "messages": messages = value
@@ -77,7 +76,7 @@ public struct ChatCompletionRequest: Sendable, Equatable {
                 }
             case "response_format":
                 try checkResponseFormat(value)
-            default: break
+            default: _ = try sampling.consume(key, value)
             }
         }
         let decodedMessages = try ChatMessage.decodeList(messages)

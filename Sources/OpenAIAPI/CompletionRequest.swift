@@ -59,7 +59,6 @@ public struct CompletionRequest: Sendable, Equatable {
         var user: String?
         var requestID: String?
         for (key, value) in members {
-            if try sampling.consume(key, value) { continue }
             switch key {
             case "model": model = try F.optionalString(value, key)
             case "prompt": prompt = value
@@ -79,7 +78,7 @@ public struct CompletionRequest: Sendable, Equatable {
                 }
             case "response_format":
                 try ChatCompletionRequest.checkResponseFormat(value)
-            default: break
+            default: _ = try sampling.consume(key, value)
             }
         }
         return CompletionRequest(

@@ -252,7 +252,19 @@ struct JSONScanner {
         let limitEnd = start + limits.maxStringBytes + 1
         while p < count {
             if wordScan {
-                // 8 bytes at a time while no byte is special (< 0x20, '"', '\\', >= 0x80).
+                // 32 bytes at a time, then 8, while no byte is special (< 0x20, '"', '\\', >= 0x80).
+                while p + 32 <= count {
+                    let raw = UnsafeRawPointer(base + p)
+                    let w0 = raw.loadUnaligned(as: UInt64.self)
+                    let w1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                    let w2 = raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+                    let w3 = raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+                    if Self.specialMask(w0) | Self.specialMask(w1) | Self.specialMask(w2) | Self.specialMask(w3) != 0 {
+                        break
+                    }
+                    p += 32
+                    if p >= limitEnd { throw fail(.stringTooLong(limits.maxStringBytes), at: start) }
+                }
                 while p + 8 <= count {
                     let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
                     if Self.hasSpecialByte(w) { break }
@@ -275,7 +287,10 @@ struct JSONScanner {
     }
 
     /// True when any byte of `w` is < 0x20, '"', '\\' or >= 0x80 (exact for existence).
-    @inline(__always) static func hasSpecialByte(_ w: UInt64) -> Bool {
+    @inline(__always) static func hasSpecialByte(_ w: UInt64) -> Bool { specialMask(w) != 0 }
+
+    /// Nonzero when any byte of `w` is < 0x20, '"', '\\' or >= 0x80 (SWAR "has less than" / "has zero byte").
+    @inline(__always) static func specialMask(_ w: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
         let quote = w ^ (ones &* 0x22)
@@ -283,7 +298,7 @@ struct JSONScanner {
         let lt20 = (w &- ones &* 0x20)
         let z1 = (quote &- ones) & ~quote
         let z2 = (slash &- ones) & ~slash
-        return ((lt20 | z1 | z2) & ~w | w) & high != 0
+        return ((lt20 | z1 | z2) & ~w | w) & high
     }
 
     /// Validates one multi-byte UTF-8 sequence starting at `p` (lead byte >= 0x80); returns the index after it.

@@ -4,7 +4,8 @@
 /// `.int`; every other number is `.double` (which is `±infinity` when the literal overflows a Double,
 /// e.g. `1e400`, so request decoders can name the offending field). Objects keep their members in
 /// document order, duplicates included; `self[key]` returns the last duplicate, as Python's `json` does.
-public indirect enum JSONValue: Sendable, Equatable {
+/// The enum is not `indirect`: arrays and objects already live in heap buffers, so scalars cost no allocation.
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int64)
