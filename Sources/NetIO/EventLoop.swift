@@ -142,7 +142,9 @@ public final class EventLoop: @unchecked Sendable {
         assertOwnership()
         generation &+= 1
         if generation == UInt32.max { generation = 1 }
-        var ev = EventLoop.makeEvent(events: EventLoop.epollEvents(interest) | extraFlags,
+        // EPOLLEXCLUSIVE admits only EPOLLIN/EPOLLOUT (no EPOLLRDHUP).
+        let events = extraFlags & Sys.EPOLLEXCLUSIVE != 0 ? Sys.EPOLLIN | extraFlags : EventLoop.epollEvents(interest) | extraFlags
+        var ev = EventLoop.makeEvent(events: events,
                                      data: UInt64(UInt32(bitPattern: fd)) | UInt64(generation) << 32)
         let r = ev.withUnsafeMutableBytes { sys_epoll_ctl(epfd, Sys.EPOLL_CTL_ADD, fd, $0.baseAddress) }
         guard r == 0 else { throw SystemError("epoll_ctl(ADD)", errno: errno) }

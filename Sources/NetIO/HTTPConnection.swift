@@ -216,7 +216,8 @@ final class HTTPConnection: IOEventHandler {
     private func writeHead(status: Int, headers: [(String, String)], framing: HTTPResponseFraming) {
         if out.isEmpty { out.reserveCapacity(512) }
         let statusValue = status == 200 ? HTTPStatus.ok : HTTPStatus(code: status)
-        HTTPResponseWriter.writeStatusLine(version: currentVersion.minor == 0 ? .http1_0 : .http1_1, status: statusValue, into: &out)
+        // RFC 9110 §2.5: answer with our own version (1.1) even to 1.0 clients; framing follows theirs.
+        HTTPResponseWriter.writeStatusLine(version: .http1_1, status: statusValue, into: &out)
         for (name, value) in headers where !HTTPResponseWriter.isFramingField(name) {
             HTTPResponseWriter.writeField(name: name, value: value, into: &out)
         }
@@ -269,7 +270,12 @@ final class HTTPConnection: IOEventHandler {
 
     /// OpenAI's error envelope (shared/docs/README.md), so API clients can read transport errors too.
     static func errorBody(status: HTTPStatus, message: String) -> [UInt8] {
-        let type = status.code == 503 ? "service_unavailable" : (status.code >= 500 ? "server_error" : "invalid_request_error")
+        let type: String
+        switch status.code {
+        case 503: type = "service_unavailable"
+        case 500, 502, 504: type = "server_error"
+        default: type = "invalid_request_error"   // 4xx, and 501/505 (the client sent something we do not speak)
+        }
         var escaped = ""
         for scalar in message.unicodeScalars {
             switch scalar {

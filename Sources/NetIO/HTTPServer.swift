@@ -19,6 +19,19 @@ public final class HTTPServer: @unchecked Sendable {
     private let openConnections = Atomic<Int>(0)
     private var connectionCap = 0
     private let lastBackoffLog = Atomic<UInt64>(0)
+    /// How many times a loop paused accepting (EMFILE and friends).
+    let acceptPauses = Atomic<Int>(0)
+
+    /// Times accepting was paused after EMFILE/ENFILE/ENOBUFS/ENOMEM (for tests and metrics).
+    public var acceptPauseCount: Int { acceptPauses.load(ordering: .relaxed) }
+
+    /// Test hook: makes the next `count` accepts on every loop fail with EMFILE.
+    func injectAcceptFailures(_ count: Int) {
+        for context in contexts {
+            let box = UncheckedBox(context)
+            context.loop.execute { box.value.injectedAcceptFailures = count }
+        }
+    }
 
     enum LifeCycle { case idle, running, stopping, stopped }
 

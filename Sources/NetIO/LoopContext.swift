@@ -16,6 +16,8 @@ final class LoopContext {
     var acceptPaused = false
     var sweepTimer: TimerHandle?
     var onDrained: (() -> Void)?
+    /// Test hook: the next n accepts fail with EMFILE (without calling accept).
+    var injectedAcceptFailures = 0
 
     init(loop: EventLoop, server: HTTPServer) {
         self.loop = loop
@@ -46,9 +48,17 @@ final class LoopContext {
         let config = server.configuration
         for _ in 0..<64 {
             guard listening, !acceptPaused else { return }
-            let fd = retryingEINTR { sys_accept4(server.listenFD, nil, nil, Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC) }
+            var fd: Int32
+            var e: Int32 = 0
+            if injectedAcceptFailures > 0 {
+                injectedAcceptFailures -= 1
+                fd = -1
+                e = EMFILE
+            } else {
+                fd = retryingEINTR { sys_accept4(server.listenFD, nil, nil, Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC) }
+                if fd < 0 { e = errno }
+            }
             if fd < 0 {
-                let e = errno
                 switch e {
                 case EAGAIN, EWOULDBLOCK:
                     return
@@ -90,6 +100,7 @@ final class LoopContext {
     private func pauseAccepting(for delay: Duration) {
         guard listening, !acceptPaused else { return }
         acceptPaused = true
+        server.acceptPauses.add(1, ordering: .relaxed)
         loop.deregister(fd: server.listenFD)
         loop.schedule(after: delay) { [self] in
             self.acceptPaused = false

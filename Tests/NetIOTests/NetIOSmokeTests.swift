@@ -1,6 +1,0 @@
-import Testing
-@testable import NetIO
-
-@Test func NetIOModuleLinks() {
-    #expect(Bool(true))
-}
