@@ -1,0 +1,179 @@
+import Foundation
+import HTTPCore
+import NetIO
+
+/// Everything a finished run produced.
+public struct BenchmarkRunResult: Sendable {
+    public var modelID: String
+    public var outputs: [RequestOutput]
+    public var metrics: BenchmarkMetrics
+    public var duration: Double
+    /// The result object (always built; written only with `--save-result`).
+    public var result: JSONValue
+    public var resultPath: String?
+    /// Actual send time − scheduled arrival per request (s).
+    public var sendLags: [Double]
+    /// Most streams in flight at once.
+    public var peakInFlight: Int
+    /// Server `/metrics` before and after the run (nil if the server has none).
+    public var serverMetricsBefore: PrometheusText?
+    public var serverMetricsAfter: PrometheusText?
+}
+
+/// Errors that stop a run before or instead of the benchmark.
+public struct BenchmarkError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
+
+/// Runs one benchmark the way `vllm bench serve` does (vllm-bench-compat.md §1).
+public enum BenchmarkRunner {
+    /// - Parameter log: receives stdout lines (without newline).
+    public static func run(_ o: BenchmarkOptions, log: @escaping @Sendable (String) -> Void = { print($0) }) async throws -> BenchmarkRunResult {
+        let address: ClientAddress
+        do { address = try ClientAddress.resolve(host: o.endpoint.host, port: o.endpoint.port) } catch {
+            throw BenchmarkError("\(error)")
+        }
+        let loop = try EventLoop(name: "vlbench-client")
+        loop.start()
+        defer { loop.shutdown() }
+        let client = HTTPClient(loop: loop, address: address, maxConnections: o.maxConcurrency ?? 0)
+        let api = ServerAPI(client: client, endpoint: o.endpoint, apiKey: o.apiKey, headers: o.headers)
+
+        // Model name and tokenizer id.
+        var modelID = o.model ?? ""
+        var tokenizerID = o.tokenizerID ?? o.model ?? ""
+        if o.model == nil {
+            let (id, root) = try await api.firstModel()
+            modelID = id
+            if o.tokenizerID == nil { tokenizerID = root ?? id }
+        }
+        let servedName = o.servedModelName ?? modelID
+
+        // Dataset.
+        let tokenizer = SimpleTokenizer()
+        var rng = SeededRandom(seed: o.seed)
+        var samples: [SampleRequest]
+        switch o.dataset {
+        case .random(var d):
+            d.requestIDPrefix = o.requestIDPrefix
+            samples = try d.sample(count: o.numPrompts, tokenizer: tokenizer, rng: &rng)
+        case .randomMM(var d):
+            guard o.backend.isChat else { throw BenchmarkError("--dataset-name random-mm requires --backend openai-chat") }
+            d.text.requestIDPrefix = o.requestIDPrefix
+            samples = try d.sample(count: o.numPrompts, tokenizer: tokenizer, rng: &rng, encodeJPEG: o.jpegEncoder)
+        case let .shareGPT(path, outLen, shuffle, oversample):
+            samples = try FileDatasets.shareGPT(path: path, count: o.numPrompts, fixedOutputLen: outLen, shuffle: shuffle,
+                                                oversample: oversample, requestIDPrefix: o.requestIDPrefix,
+                                                countTokens: tokenizer.count, rng: &rng)
+        case let .custom(path, outLen, shuffle):
+            samples = try FileDatasets.customJSONL(path: path, count: o.numPrompts, defaultOutputLen: outLen, shuffle: shuffle,
+                                                   requestIDPrefix: o.requestIDPrefix, countTokens: tokenizer.count, rng: &rng)
+        }
+        guard !samples.isEmpty else { throw BenchmarkError("the dataset produced no requests (--num-prompts \(o.numPrompts))") }
+
+        // Prompt lengths from the server's tokenizer when it has /tokenize.
+        if let counts = await api.tokenCounts(samples.map(\.prompt), model: servedName) {
+            for i in samples.indices { samples[i].promptLen = counts[i] }
+        } else {
+            log("Server has no /tokenize; counting prompt tokens with vlbench's local tokenizer.")
+        }
+
+        // Request bytes, built once before the clock starts.
+        let builder = RequestBuilder(backend: o.backend, model: servedName, ignoreEOS: o.effectiveIgnoreEOS,
+                                     extraBody: o.extraBody, logprobs: o.logprobs)
+        let wire: [[UInt8]] = samples.map { s in
+            api.request(path: o.endpointPath, body: JSONWriter.bytes(builder.body(s), compact: false), requestID: s.requestID)
+                .serialize(host: client.hostHeader)
+        }
+        let promptLens = samples.map(\.promptLen)
+        if o.extraBody.first(where: { $0.0 == "temperature" }) == nil {
+            log("WARNING: --temperature is not set; the server's default sampling applies.")
+        }
+
+        // Ready check.
+        log("Starting initial single prompt test run...")
+        if o.readyCheckTimeout > 0 {
+            log("Waiting for endpoint to become up in \(Int(o.readyCheckTimeout)) seconds")
+            let deadline = Date().addingTimeInterval(o.readyCheckTimeout)
+            var last = ""
+            while true {
+                let d = LoadDriver(client: client, requests: [wire[0]], promptLens: [promptLens[0]], isChat: o.backend.isChat,
+                                   compat: o.compat, maxConcurrency: nil)
+                let out = await d.run(offsets: [0]).outputs[0]
+                if out.success { break }
+                last = out.error
+                if Date() >= deadline {
+                    throw BenchmarkError("Initial test run failed - Please make sure benchmark arguments are correctly specified. Error: \(last)")
+                }
+                try await Task.sleep(nanoseconds: 5_000_000_000)
+            }
+            log("Initial test run completed.")
+        } else {
+            log("Skipping endpoint ready check.")
+        }
+
+        if o.numWarmups > 0 {
+            log("Warming up with \(o.numWarmups) requests...")
+            let d = LoadDriver(client: client, requests: Array(repeating: wire[0], count: o.numWarmups),
+                               promptLens: Array(repeating: promptLens[0], count: o.numWarmups), isChat: o.backend.isChat,
+                               compat: o.compat, maxConcurrency: o.maxConcurrency)
+            _ = await d.run(offsets: Array(repeating: 0, count: o.numWarmups))
+            log("Warmup run completed.")
+        }
+
+        let before = await api.metrics()
+
+        // Traffic.
+        var scheduleRNG = SeededRandom(seed: o.seed &+ 0x5EED)
+        let schedule: ArrivalSchedule
+        do {
+            schedule = try ArrivalSchedule(count: wire.count, requestRate: o.requestRate, burstiness: o.burstiness,
+                                           rampUp: o.rampUp, rng: &scheduleRNG)
+        } catch { throw BenchmarkError(error.description) }
+        if let r = o.rampUp {
+            log("Traffic ramp-up strategy: \(r.strategy.rawValue). Will increase RPS from \(Int(r.startRPS)) to \(Int(r.endRPS)) RPS over the duration of the benchmark.")
+        } else {
+            log("Traffic request rate: \(o.requestRate.isFinite ? JSONWriter.formatDouble(o.requestRate) : "inf")")
+        }
+        log("Burstiness factor: \(JSONWriter.formatDouble(o.burstiness)) (\(o.burstiness == 1 ? "Poisson process" : "Gamma distribution"))")
+        log("Maximum request concurrency: \(o.maxConcurrency.map(String.init) ?? "None")")
+        log("Starting main benchmark run...")
+
+        let driver = LoadDriver(client: client, requests: wire, promptLens: promptLens, isChat: o.backend.isChat,
+                                compat: o.compat, maxConcurrency: o.maxConcurrency, requestTimeout: o.requestTimeout)
+        let startWall = Date()
+        var bar: ProgressBar?
+        if ProgressBar.enabled(disabled: o.disableProgress) {
+            bar = ProgressBar(total: wire.count, read: { driver.completedCount })
+            bar?.start()
+        }
+        let run = await driver.run(offsets: schedule.offsets)
+        bar?.stop()
+        let after = await api.metrics()
+
+        let metrics = BenchmarkMetrics(outputs: run.outputs, duration: run.duration, percentiles: o.metricPercentiles,
+                                       goodput: o.goodput, compat: o.compat, countTokens: tokenizer.count)
+        for line in ResultTable.failureLines(run.outputs) { log(line) }
+        for line in ResultTable.lines(metrics: metrics, duration: run.duration, requestRate: o.rampUp == nil ? o.requestRate : .infinity,
+                                      maxConcurrency: o.maxConcurrency, selected: o.percentileMetrics) { log(line) }
+
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let rpsEvents = o.rampUp == nil ? [] : schedule.rpsChanges().map {
+            ($0.rps, iso.string(from: startWall.addingTimeInterval(schedule.offsets[$0.index])))
+        }
+        let date = ResultFile.timestamp()
+        let result = ResultFile.build(options: o, modelID: modelID, tokenizerID: tokenizerID, date: date, outputs: run.outputs,
+                                      metrics: metrics, duration: run.duration, rpsChangeEvents: rpsEvents, detailed: o.saveDetailed)
+        var path: String?
+        if o.saveResult || o.appendResult {
+            let name = o.resultFilename ?? ResultFile.defaultFilename(options: o, modelID: modelID, date: date)
+            path = try ResultFile.write(result, dir: o.resultDir, filename: name, append: o.appendResult)
+        }
+        client.execute { client.closeAll() }
+        return BenchmarkRunResult(modelID: modelID, outputs: run.outputs, metrics: metrics, duration: run.duration, result: result,
+                                  resultPath: path, sendLags: run.sendLags, peakInFlight: driver.peakInFlight,
+                                  serverMetricsBefore: before, serverMetricsAfter: after)
+    }
+}
