@@ -25,11 +25,16 @@ public final class HTTPServer: @unchecked Sendable {
     /// Times accepting was paused after EMFILE/ENFILE/ENOBUFS/ENOMEM (for tests and metrics).
     public var acceptPauseCount: Int { acceptPauses.load(ordering: .relaxed) }
 
-    /// Test hook: makes the next `count` accepts on every loop fail with EMFILE.
-    func injectAcceptFailures(_ count: Int) {
+    /// Test hook: makes the next `count` accepts on every loop fail with EMFILE; returns once every loop has it.
+    func injectAcceptFailures(_ count: Int) async {
         for context in contexts {
             let box = UncheckedBox(context)
-            context.loop.execute { box.value.injectedAcceptFailures = count }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                context.loop.execute {
+                    box.value.injectedAcceptFailures = count
+                    continuation.resume()
+                }
+            }
         }
     }
 
