@@ -99,7 +99,8 @@ struct EncodeCommand: ParsableCommand {
 
         var writer = SafeTensorsWriter()
         writer.metadata = ["producer": "vlserve encode", "image": image, "conv_impl": convImpl,
-                           "weights": description]
+                           "weights": description, "min_pixels": "\(config.minPixels)",
+                           "max_pixels": "\(config.maxPixels)"]
         try writer.add("pixel_values", floats: pre.pixelValues, shape: [rows, pre.patchDimension])
         try writer.add("image_grid_thw", int64s: pre.gridTHW.map(Int64.init), shape: [1, 3])
         try writer.add("patch_embeds", floats: embeds, shape: [rows, embedding.hiddenSize])

@@ -1,0 +1,319 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark of VLServe's vision path against torch / transformers on this machine.
+
+  scripts/bench-vision.py --install          # first time: make the venv (${VLSERVE_VENV:-.venv-ref}) with torch,
+                                             # transformers, torchvision, pillow, safetensors, numpy; then run
+  swift build -c release --product vlserve   # the numbers are only meaningful for a release build
+  scripts/bench-vision.py [--image-size 1280x720 | --patches N] [--threads 2] [--repeats 10] [--image photo.jpg]
+  scripts/bench-vision.py --check-encode out.safetensors IMAGE   # verify a `vlserve encode` file (seeded weights)
+
+What it does, all on the same shape ([N, 1176] x [1176, 1280], N from smart_resize of --image-size) and threads:
+  1. runs `vlserve bench-conv --json` (direct, im2col, gemm, auto and raw cblas_sgemm, VLServe's seeded weights);
+  2. times torch.nn.Conv3d(3, 1280, (2,14,14), stride=(2,14,14), bias=False) on [N, 3, 2, 14, 14] and
+     torch.nn.functional.linear on the same data viewed [N, 1176] (VLServe's seeded weight, float32, no_grad);
+  3. times transformers' Qwen2VLImageProcessor (torchvision backend, the default) and Qwen2VLImageProcessorPil
+     from the JPEG bytes to pixel_values, and `vlserve bench-preprocess` if that command exists;
+  4. prints one table with every row's median ms, GFLOP/s and ratios, and the brief's targets
+     (gemm >= 0.95x sgemm, im2col >= 0.8x sgemm, gemm >= 2.5x torch Conv3d).
+"""
+import argparse
+import io
+import json
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACKAGES = ["torch", "transformers", "pillow", "safetensors", "numpy"]
+
+
+def venv_dir():
+    v = os.environ.get("VLSERVE_VENV", ".venv-ref")
+    return v if os.path.isabs(v) else os.path.join(ROOT, v)
+
+
+def ensure_environment(install):
+    """With --install, (re)create the venv and install the packages; then run inside it if we are not already."""
+    venv = venv_dir()
+    py = os.path.join(venv, "bin", "python")
+    if install:
+        if not os.path.exists(py):
+            subprocess.check_call([sys.executable, "-m", "venv", venv])
+        subprocess.check_call([py, "-m", "pip", "install", "-q"] + PACKAGES)
+        subprocess.check_call([py, "-m", "pip", "install", "-q", "--no-deps", "torchvision"])
+    try:
+        import numpy, torch, safetensors, transformers  # noqa: F401
+        return
+    except ImportError:
+        pass
+    if os.path.exists(py) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
+        args = [a for a in sys.argv[1:] if a != "--install"]
+        os.execv(py, [py, os.path.abspath(__file__)] + args)
+    sys.exit(f"error: torch/transformers/safetensors are not importable and there is no venv at {venv}; "
+             "run `scripts/bench-vision.py --install` (or set VLSERVE_VENV)")
+
+
+# ---- VLServe's seeded initialisation (Sources/VisionCore/Model/SeededInit.swift) ----------------------------------
+def fnv1a64(name):
+    h = 0xCBF29CE484222325
+    for b in name.encode():
+        h = ((h ^ b) * 0x100000001B3) & ((1 << 64) - 1)
+    return h
+
+
+def seeded_uniform(name, count, bound, seed=0):
+    import numpy as np
+    state = np.uint64(seed ^ fnv1a64(name))
+    idx = np.arange(1, count + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        z = state + idx * np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    unit = (z >> np.uint64(40)).astype(np.float32) * np.float32(2.0 ** -24)
+    return (unit * np.float32(2) - np.float32(1)) * np.float32(bound)
+
+
+def seeded_patch_embed_weight():
+    import numpy as np
+    fan_in = 1176
+    w = seeded_uniform("visual.patch_embed.proj.weight", 1280 * fan_in, np.float32(1.0 / np.sqrt(np.float64(fan_in))))
+    return w.reshape(1280, 3, 2, 14, 14)
+
+
+# ---- helpers ------------------------------------------------------------------------------------------------------
+def smart_resize(h, w, factor=28, min_pixels=3136, max_pixels=12845056):
+    hb, wb = round(h / factor) * factor, round(w / factor) * factor
+    if hb * wb > max_pixels:
+        beta = math.sqrt(h * w / max_pixels)
+        hb, wb = max(factor, math.floor(h / beta / factor) * factor), max(factor, math.floor(w / beta / factor) * factor)
+    elif hb * wb < min_pixels:
+        beta = math.sqrt(min_pixels / (h * w))
+        hb, wb = math.ceil(h * beta / factor) * factor, math.ceil(w * beta / factor) * factor
+    return hb, wb
+
+
+def median_ms(fn, repeats, warmup=1):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def find_vlserve(explicit):
+    candidates = [explicit] if explicit else [os.path.join(ROOT, ".build", "release", "vlserve"),
+                                               os.path.join(ROOT, ".build", "debug", "vlserve"),
+                                               shutil.which("vlserve")]
+    for c in candidates:
+        if c and os.path.exists(c):
+            return c
+    return None
+
+
+def synthetic_jpeg(width, height):
+    """A photo-like JPEG (smooth gradients plus noise, quality 90) of the given size, as bytes."""
+    import numpy as np
+    from PIL import Image
+    rng = np.random.default_rng(0)
+    y, x = np.mgrid[0:height, 0:width]
+    img = np.stack([x * 255 // max(1, width - 1), y * 255 // max(1, height - 1), (x + y) % 256], -1)
+    img = np.clip(img + rng.integers(-20, 20, img.shape), 0, 255).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(img).save(buf, format="JPEG", quality=90)
+    return buf.getvalue()
+
+
+# ---- parts --------------------------------------------------------------------------------------------------------
+def run_vlserve_conv(vlserve, args, patches):
+    cmd = [vlserve, "bench-conv", "--json", "--threads", str(args.threads), "--repeats", str(args.repeats),
+           "--patches", str(patches)]
+    print(f"$ {' '.join(cmd)}", file=sys.stderr)
+    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def run_torch(patches, threads, repeats):
+    import torch
+    torch.set_num_threads(threads)
+    w = torch.from_numpy(seeded_patch_embed_weight().copy())
+    gen = torch.Generator().manual_seed(1)
+    x = (torch.rand((patches, 3, 2, 14, 14), generator=gen) * 4 - 2).contiguous()
+    conv = torch.nn.Conv3d(3, 1280, (2, 14, 14), stride=(2, 14, 14), bias=False)
+    with torch.no_grad():
+        conv.weight.copy_(w)
+    x2 = x.view(patches, 1176)
+    w2 = w.view(1280, 1176)
+    with torch.no_grad():
+        y_conv = conv(x).view(patches, 1280)
+        y_lin = torch.nn.functional.linear(x2, w2)
+        diff = (y_conv - y_lin).abs().max().item()
+        conv_ms = median_ms(lambda: conv(x), repeats)
+        lin_ms = median_ms(lambda: torch.nn.functional.linear(x2, w2), repeats)
+    return conv_ms, lin_ms, diff, torch.__version__
+
+
+def run_processors(jpeg, repeats):
+    from PIL import Image
+    from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
+    from transformers import Qwen2VLImageProcessor
+    kwargs = dict(min_pixels=3136, max_pixels=12845056)
+    results = {}
+    for name, cls in [("transformers Qwen2VLImageProcessor (torchvision)", Qwen2VLImageProcessor),
+                      ("transformers Qwen2VLImageProcessorPil", Qwen2VLImageProcessorPil)]:
+        try:
+            proc = cls(**kwargs)
+        except Exception as e:  # noqa: BLE001
+            print(f"warning: {name}: {e}", file=sys.stderr)
+            continue
+
+        def once(proc=proc):
+            img = Image.open(io.BytesIO(jpeg)).convert("RGB")
+            return proc(images=img, return_tensors="pt")["pixel_values"]
+        results[name] = median_ms(once, repeats)
+    decode_ms = median_ms(lambda: Image.open(io.BytesIO(jpeg)).convert("RGB"), repeats)
+    return results, decode_ms
+
+
+def run_vlserve_preprocess(vlserve, jpeg_path, repeats):
+    """`vlserve bench-preprocess` (the image helper's command), if it exists: returns its stdout or None."""
+    probe = subprocess.run([vlserve, "bench-preprocess", "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if probe.returncode != 0:
+        return None
+    cmd = [vlserve, "bench-preprocess", jpeg_path]
+    if "--iterations" in probe.stdout:
+        cmd += ["--iterations", str(repeats)]
+    if "--json" in probe.stdout:
+        cmd += ["--json"]
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return r.stdout.strip() if r.returncode == 0 else f"(failed: {r.stderr.strip()})"
+
+
+def check_encode(path, image_path):
+    """Loads a `vlserve encode` output with Python's safetensors and checks it against transformers and torch."""
+    import numpy as np
+    import torch
+    from PIL import Image
+    from safetensors import safe_open
+    from safetensors.numpy import load_file
+    from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
+    t = load_file(path)
+    pv, grid, pe = t["pixel_values"], t["image_grid_thw"], t["patch_embeds"]
+    print(f"{path}: pixel_values {pv.dtype} {list(pv.shape)}, image_grid_thw {grid.dtype} {grid.tolist()}, "
+          f"patch_embeds {pe.dtype} {list(pe.shape)}")
+    with safe_open(path, "np") as f:
+        meta = f.metadata() or {}
+    min_pixels, max_pixels = int(meta.get("min_pixels", 3136)), int(meta.get("max_pixels", 12845056))
+    print(f"metadata: {meta}")
+    ref = Qwen2VLImageProcessorPil(min_pixels=min_pixels, max_pixels=max_pixels)(
+        images=Image.open(image_path).convert("RGB"), return_tensors="np")
+    pv_diff = float(np.abs(ref["pixel_values"] - pv).max()) if ref["pixel_values"].shape == pv.shape else float("inf")
+    print(f"pixel_values vs Qwen2VLImageProcessorPil: max abs diff {pv_diff:.3g}; grid {ref['image_grid_thw'].tolist()}")
+    if "seeded" not in meta.get("weights", "seeded"):
+        print("patch_embeds: weights came from a checkpoint, not the seeded init; compare with torch yourself")
+        ok = pv_diff <= 1e-6 and grid.tolist() == ref["image_grid_thw"].tolist()
+        print("OK (pixel_values, grid)" if ok else "MISMATCH")
+        return 0 if ok else 1
+    w = torch.from_numpy(seeded_patch_embed_weight().copy())
+    with torch.no_grad():
+        y = torch.nn.functional.conv3d(torch.from_numpy(pv).view(-1, 3, 2, 14, 14).double(), w.double(),
+                                       stride=(2, 14, 14)).view(-1, 1280).numpy()
+    rel = float(np.abs(pe - y).max() / np.abs(y).max())
+    print(f"patch_embeds vs torch Conv3d (float64, seeded weights): relative error {rel:.3g}")
+    ok = pv_diff <= 1e-6 and grid.tolist() == ref["image_grid_thw"].tolist() and rel <= 1e-4
+    print("OK" if ok else "MISMATCH")
+    return 0 if ok else 1
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--install", action="store_true", help="create/update the venv and install the Python packages")
+    p.add_argument("--vlserve", help="path of the vlserve executable (default .build/release/vlserve)")
+    p.add_argument("--image-size", default="1280x720", help="WxH; N = patches of its smart_resize (default 1280x720)")
+    p.add_argument("--patches", type=int, help="patch count N (overrides --image-size)")
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--repeats", type=int, default=10)
+    p.add_argument("--image", help="a JPEG for the processor timing (default: a synthetic photo of --image-size)")
+    p.add_argument("--skip-processors", action="store_true")
+    p.add_argument("--check-encode", nargs=2, metavar=("OUT_SAFETENSORS", "IMAGE"))
+    args = p.parse_args()
+    ensure_environment(args.install)
+    if args.check_encode:
+        sys.exit(check_encode(*args.check_encode))
+
+    width, height = (int(v) for v in args.image_size.lower().split("x"))
+    rh, rw = smart_resize(height, width)
+    patches = args.patches or (rh // 14) * (rw // 14)
+    flops = 2.0 * patches * 1176 * 1280
+    vlserve = find_vlserve(args.vlserve)
+
+    rows = []  # (name, ms)
+    ours = None
+    if vlserve:
+        ours = run_vlserve_conv(vlserve, args, patches)
+        for r in ours["results"]:
+            rows.append((f"vlserve {r['impl']}" if r["impl"] != "sgemm" else "raw cblas_sgemm (OpenBLAS)", r["median_ms"],
+                         r["max_abs_diff"]))
+    else:
+        print("warning: no vlserve executable found (build with `swift build -c release`); torch rows only", file=sys.stderr)
+    print(f"timing torch on [{patches}, 3, 2, 14, 14] with {args.threads} thread(s)...", file=sys.stderr)
+    conv_ms, lin_ms, torch_diff, torch_version = run_torch(patches, args.threads, args.repeats)
+    rows.append((f"torch {torch_version} Conv3d", conv_ms, None))
+    rows.append((f"torch {torch_version} F.linear", lin_ms, torch_diff))
+
+    print()
+    print(f"Patch embedding, {args.image_size} -> {rw}x{rh} = {patches} patches: [{patches}, 1176] x [1176, 1280], "
+          f"{flops / 1e9:.2f} GFLOP, {args.threads} thread(s), median of {args.repeats}")
+    header = f"{'implementation':<34}{'median ms':>11}{'GFLOP/s':>10}{'vs sgemm':>10}{'vs torch Conv3d':>17}{'vs torch Linear':>17}"
+    print(header)
+    print("-" * len(header))
+    sgemm_ms = next((ms for n, ms, _ in rows if n.startswith("raw cblas_sgemm")), None)
+    for name, ms, _ in rows:
+        vs_sgemm = f"{sgemm_ms / ms:.3f}x" if sgemm_ms else "-"
+        print(f"{name:<34}{ms:>11.2f}{flops / ms / 1e6:>10.1f}{vs_sgemm:>10}{conv_ms / ms:>16.2f}x{lin_ms / ms:>16.2f}x")
+    if ours:
+        by = {r["impl"]: r for r in ours["results"]}
+        gemm, im2col = by.get("gemm"), by.get("im2col")
+        print()
+        print("targets (this run):")
+        if gemm:
+            print(f"  gemm >= 0.95x raw sgemm GFLOP/s:   {gemm['ratio_to_sgemm']:.3f}x  "
+                  f"{'PASS' if gemm['ratio_to_sgemm'] >= 0.95 else 'FAIL'}")
+        if im2col:
+            print(f"  im2col >= 0.8x raw sgemm GFLOP/s:  {im2col['ratio_to_sgemm']:.3f}x  "
+                  f"{'PASS' if im2col['ratio_to_sgemm'] >= 0.8 else 'FAIL'}")
+        if gemm:
+            r = conv_ms / gemm["median_ms"]
+            print(f"  gemm >= 2.5x torch Conv3d speed:   {r:.2f}x  {'PASS' if r >= 2.5 else 'FAIL'}")
+        print(f"  max abs diff to direct: " + ", ".join(f"{r['impl']} {r['max_abs_diff']:.2e}" for r in ours["results"]))
+    print(f"  torch Conv3d vs F.linear max abs diff: {torch_diff:.2e}")
+
+    if not args.skip_processors:
+        jpeg_path = args.image
+        if jpeg_path:
+            jpeg = open(jpeg_path, "rb").read()
+        else:
+            jpeg = synthetic_jpeg(width, height)
+            jpeg_path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"vlserve-bench-{width}x{height}.jpg")
+            with open(jpeg_path, "wb") as f:
+                f.write(jpeg)
+        print(f"\nPreprocessing {jpeg_path} ({len(jpeg)} bytes) from bytes to pixel_values, median of {args.repeats}:",
+              file=sys.stdout)
+        procs, decode_ms = run_processors(jpeg, args.repeats)
+        for name, ms in procs.items():
+            print(f"  {name:<52}{ms:>9.2f} ms")
+        print(f"  {'(of which Pillow JPEG decode + convert)':<52}{decode_ms:>9.2f} ms")
+        if vlserve:
+            out = run_vlserve_preprocess(vlserve, jpeg_path, args.repeats)
+            print(f"  vlserve bench-preprocess: {out}" if out is not None else "  (vlserve has no bench-preprocess command)")
+
+
+if __name__ == "__main__":
+    main()
