@@ -107,6 +107,22 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
                  param: param)
     }
 
+    /// 400 when a request has more images than `--limit-mm-per-prompt` allows (vLLM's message).
+    public static func tooManyImages(limit: Int) -> APIError {
+        invalidRequest("At most \(limit) image(s) may be provided in one prompt.", param: "messages")
+    }
+
+    /// 400 for a body whose `Content-Type` is not `application/json` (vLLM `validate_json_request`).
+    public static func unsupportedContentType(_ contentType: String?) -> APIError {
+        invalidRequest("Unsupported Media Type: Only 'application/json' is allowed"
+                           + (contentType.map { ", got '\($0)'." } ?? ", and no Content-Type was sent."))
+    }
+
+    /// 405 for a known path with the wrong method.
+    public static func methodNotAllowed(_ method: String, path: String) -> APIError {
+        APIError(status: 405, type: "invalid_request_error", message: "Method \(method) is not allowed for \(path).")
+    }
+
     /// 413 for a body over the server's limit.
     public static func payloadTooLarge(limit: Int) -> APIError {
         APIError(status: 413, type: "invalid_request_error",

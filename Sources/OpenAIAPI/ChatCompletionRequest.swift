@@ -36,9 +36,9 @@ public struct ChatCompletionRequest: Sendable, Equatable {
     /// Total image parts across all messages.
     public var imageCount: Int { messages.reduce(0) { $0 + $1.imageCount } }
 
-    /// Parses and validates a request body.
-    public static func decode(_ body: [UInt8]) throws(APIError) -> ChatCompletionRequest {
-        try decode(members: FieldDecoding.parseBody(body))
+    /// Parses and validates a request body; `limits` bound the JSON parser (default: `JSONLimits.default`).
+    public static func decode(_ body: [UInt8], limits: JSONLimits = .default) throws(APIError) -> ChatCompletionRequest {
+        try decode(members: FieldDecoding.parseBody(body, limits: limits))
     }
 
     /// Validates an already parsed JSON document.

@@ -73,7 +73,7 @@ public struct ChatStreamEncoder: Sendable {
         return out
     }
 
-    /// One content chunk (role chunk first if it was not sent yet).
+    /// One content chunk (role chunk first if it was not sent yet); empty for an empty `text` once the role was sent.
     public mutating func content(_ text: String, usage: Usage?) -> [UInt8] {
         var out = reserved(text.utf8.count + 8)
         appendContent(text, usage: usage, to: &out)
@@ -105,8 +105,11 @@ public struct ChatStreamEncoder: Sendable {
         appendTail(usage: usage, to: &out)
     }
 
+    /// Appends a content chunk; an empty `text` appends nothing (vLLM skips empty deltas except the
+    /// final one) beyond the role chunk if that was not sent yet.
     public mutating func appendContent(_ text: String, usage: Usage?, to out: inout [UInt8]) {
         if !sentRole { appendRole(usage: usage.map { Usage(promptTokens: $0.promptTokens, completionTokens: 0) }, to: &out) }
+        if text.isEmpty { return }
         out.append(contentsOf: head)
         JSONWriter.appendRaw("{\"index\":0,\"delta\":{\"content\":\"", to: &out)
         JSONWriter.appendEscaped(text, to: &out)

@@ -34,9 +34,9 @@ public struct CompletionRequest: Sendable, Equatable {
         self.requestID = requestID
     }
 
-    /// Parses and validates a request body.
-    public static func decode(_ body: [UInt8]) throws(APIError) -> CompletionRequest {
-        try decode(members: FieldDecoding.parseBody(body))
+    /// Parses and validates a request body; `limits` bound the JSON parser (default: `JSONLimits.default`).
+    public static func decode(_ body: [UInt8], limits: JSONLimits = .default) throws(APIError) -> CompletionRequest {
+        try decode(members: FieldDecoding.parseBody(body, limits: limits))
     }
 
     /// Validates an already parsed JSON document.

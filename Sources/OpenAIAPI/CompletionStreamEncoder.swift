@@ -63,7 +63,9 @@ public struct CompletionStreamEncoder: Sendable {
         return out
     }
 
+    /// Appends a text chunk; an empty `text` appends nothing (vLLM skips empty deltas except the final one).
     public func appendText(_ text: String, usage: Usage?, to out: inout [UInt8]) {
+        if text.isEmpty { return }
         out.append(contentsOf: head)
         JSONWriter.appendRaw("{\"index\":0,\"text\":\"", to: &out)
         JSONWriter.appendEscaped(text, to: &out)

@@ -103,10 +103,12 @@ enum FieldDecoding {
     }
 
     /// Parses a whole body into a JSON object, mapping parse errors to 400.
-    static func parseBody(_ body: [UInt8]) throws(APIError) -> [(key: String, value: JSONValue)] {
+    static func parseBody(_ body: [UInt8], limits: JSONLimits = .default) throws(APIError)
+        -> [(key: String, value: JSONValue)]
+    {
         let root: JSONValue
         do {
-            root = try JSONParser.parse(body)
+            root = try JSONParser.parse(body, limits: limits)
         } catch {
             throw APIError.invalidJSON(error)
         }

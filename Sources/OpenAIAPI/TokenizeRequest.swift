@@ -33,10 +33,10 @@ public struct TokenizeRequest: Sendable, Equatable {
         self.returnTokenStrings = returnTokenStrings
     }
 
-    /// Parses and validates a request body.
-    public static func decode(_ body: [UInt8]) throws(APIError) -> TokenizeRequest {
+    /// Parses and validates a request body; `limits` bound the JSON parser.
+    public static func decode(_ body: [UInt8], limits: JSONLimits = .default) throws(APIError) -> TokenizeRequest {
         typealias F = FieldDecoding
-        let members = try F.parseBody(body)
+        let members = try F.parseBody(body, limits: limits)
         var model: String?
         var prompt: JSONValue?
         var messages: JSONValue?
@@ -80,10 +80,10 @@ public struct DetokenizeRequest: Sendable, Equatable {
         self.tokens = tokens
     }
 
-    /// Parses and validates a request body.
-    public static func decode(_ body: [UInt8]) throws(APIError) -> DetokenizeRequest {
+    /// Parses and validates a request body; `limits` bound the JSON parser.
+    public static func decode(_ body: [UInt8], limits: JSONLimits = .default) throws(APIError) -> DetokenizeRequest {
         typealias F = FieldDecoding
-        let members = try F.parseBody(body)
+        let members = try F.parseBody(body, limits: limits)
         var model: String?
         var tokens: [Int]?
         for (key, value) in members {

@@ -220,6 +220,25 @@ func chatBody(_ extra: String) -> String {
             == "Request body is not valid JSON: unescaped control character in string at byte 40.")
     }
 
+    @Test func hugeStringsAndValueFloodsHitTheLimits() throws {
+        let limits = JSONLimits(maxDepth: 64, maxStringBytes: 1000, maxNumberBytes: 64, maxValues: 100)
+        let long = chatBody(#""user":""# + String(repeating: "u", count: 2000) + #"""#)
+        func err(_ s: String) -> APIError? {
+            do { _ = try ChatCompletionRequest.decode(Array(s.utf8), limits: limits); return nil } catch { return error }
+        }
+        #expect(err(long)?.message == "Request body is not valid JSON: string longer than 1000 bytes at byte 65.")
+        let flood = chatBody(#""stop_token_ids":["# + Array(repeating: "1", count: 200).joined(separator: ",") + "]")
+        #expect(err(flood)?.message.hasPrefix("Request body is not valid JSON: more than 100 values at byte") == true)
+        #expect(err(chatBody(#""max_tokens":"# + String(repeating: "9", count: 100)))
+            == .invalidRequest("Request body is not valid JSON: number literal longer than 64 bytes at byte 70."))
+    }
+
+    @Test func errorHelpers() {
+        #expect(APIError.tooManyImages(limit: 4).message == "At most 4 image(s) may be provided in one prompt.")
+        #expect(APIError.unsupportedContentType("text/plain").status == 400)
+        #expect(APIError.methodNotAllowed("GET", path: "/v1/completions").status == 405)
+    }
+
     @Test func largeImageDataURL() throws {
         let payload = String(repeating: "QUJD", count: 25_000)  // 100 KB of base64
         let body = #"{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"x"},{"type":"image_url","image_url":{"url":"data:image/jpeg;base64,"# + payload + #""}}]}],"stream":true}"#

@@ -75,6 +75,16 @@ func sseFrames(_ s: String) -> [String] {
         #expect(!again.contains("role"))
     }
 
+    @Test func emptyDeltasAreSkipped() {
+        var enc = ChatStreamEncoder(id: "i", model: "m", created: 1, includeUsage: false, continuousUsageStats: false)
+        let first = text(enc.content("", usage: nil))
+        #expect(first == #"data: {"id":"i","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}"# + "\n\n")
+        #expect(enc.content("", usage: nil).isEmpty)
+        let c = CompletionStreamEncoder(id: "i", model: "m", created: 1, includeUsage: false, continuousUsageStats: false)
+        #expect(c.text("", usage: nil).isEmpty)
+        #expect(!c.finish("", reason: .stop, usage: nil).isEmpty)
+    }
+
     @Test func stopReasonTokenID() {
         var enc = ChatStreamEncoder(id: "i", model: "m", created: 1, includeUsage: false, continuousUsageStats: false)
         _ = enc.role()
