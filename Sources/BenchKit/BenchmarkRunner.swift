@@ -29,7 +29,7 @@ public struct BenchmarkError: Error, CustomStringConvertible {
 /// Runs one benchmark the way `vllm bench serve` does (vllm-bench-compat.md §1).
 public enum BenchmarkRunner {
     /// - Parameter log: receives stdout lines (without newline).
-    public static func run(_ o: BenchmarkOptions, log: @escaping @Sendable (String) -> Void = { print($0) }) async throws -> BenchmarkRunResult {
+    public static func run(_ o: BenchmarkOptions, log: @escaping @Sendable (String) -> Void = { printLine($0) }) async throws -> BenchmarkRunResult {
         let address: ClientAddress
         do { address = try ClientAddress.resolve(host: o.endpoint.host, port: o.endpoint.port) } catch {
             throw BenchmarkError("\(error)")

@@ -58,3 +58,9 @@ final class ProgressBar: @unchecked Sendable {
         return t >= 3600 ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%02d:%02d", t / 60, t % 60)
     }
 }
+
+/// Writes `s` and a newline to stdout immediately (unbuffered, so lines interleave correctly with
+/// the progress bar on stderr and reach pipes at once).
+public func printLine(_ s: String) {
+    FileHandle.standardOutput.write(Data((s + "\n").utf8))
+}

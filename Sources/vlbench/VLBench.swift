@@ -1,9 +1,13 @@
 import ArgumentParser
 
+/// `vlbench`: `vllm bench serve`-compatible load generator. `vlbench [serve] …` runs one benchmark
+/// (the default subcommand, so vLLM's flags work directly); `vlbench compare …` benchmarks several
+/// vlserve variants.
 @main
-struct VLBench: ParsableCommand {
+struct VLBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vlbench",
-        abstract: "Load generator compatible with `vllm bench serve`.",
-        subcommands: [])
+        abstract: "Load generator compatible with `vllm bench serve`, and side-by-side comparison of vlserve variants.",
+        subcommands: [ServeCommand.self, CompareCommand.self],
+        defaultSubcommand: ServeCommand.self)
 }

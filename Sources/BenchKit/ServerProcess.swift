@@ -1,0 +1,73 @@
+import Foundation
+import NetIO
+
+/// A `vlserve serve` child process for `vlbench compare`: started with Foundation `Process`, its
+/// output sent to a log file, ready when `GET /health` answers 200, stopped with SIGTERM (SIGKILL
+/// after `stopTimeout`).
+public final class ServerProcess: @unchecked Sendable {
+    public let process = Process()
+    public let port: Int
+    public let logPath: String
+
+    /// Starts `executable` with `arguments`; stdout and stderr go to `logPath`.
+    public init(executable: String, arguments: [String], port: Int, logPath: String) throws {
+        self.port = port
+        self.logPath = logPath
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw BenchmarkError("vlserve binary not found or not executable: \(executable) (build it with `swift build -c release --product vlserve` or pass --vlserve)")
+        }
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Polls `GET /health` every 250 ms until 200, the process exits, or `timeout` seconds pass.
+    public func waitUntilHealthy(timeout: Double) async throws {
+        let loop = try EventLoop(name: "vlbench-health")
+        loop.start()
+        defer { loop.shutdown() }
+        let client = HTTPClient(loop: loop, address: try ClientAddress.resolve(host: "127.0.0.1", port: port), keepAliveSeconds: 0)
+        let api = ServerAPI(client: client, endpoint: ServerEndpoint(host: "127.0.0.1", port: port), apiKey: nil, headers: [])
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if !process.isRunning {
+                throw BenchmarkError("vlserve exited with status \(process.terminationStatus) before becoming healthy; see \(logPath)")
+            }
+            if await api.healthy() { return }
+            try await Task.sleep(nanoseconds: 250_000_000)
+        }
+        throw BenchmarkError("vlserve did not answer GET /health with 200 within \(Int(timeout)) s; see \(logPath)")
+    }
+
+    /// SIGTERM, wait up to `stopTimeout` s, then SIGKILL; waits for the exit.
+    public func stop(stopTimeout: Double = 15) {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(stopTimeout)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read it, close).
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw BenchmarkError("socket() failed while picking a port") }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        guard ok else { throw BenchmarkError("could not bind a free port") }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
