@@ -101,6 +101,10 @@ final class HTTPConnection: IOEventHandler {
         if lingering { closeNow(); return }
         peerEOF = true
         if inFlight != nil {
+            if config.peerEOFWhileResponding == .abort {
+                closeNow()
+                return
+            }
             // Half-close after a complete request: still answer, then close (http-hardening.md §2.12).
             updateInterest()
             return

@@ -79,7 +79,8 @@ public final class HTTPResponder: @unchecked Sendable {
         callbackLock.unlock()
     }
 
-    /// True once the connection carrying this response has closed (for any reason).
+    /// True once the connection closed before this response finished (the event `onClose` reports):
+    /// producers stop when they see it. Stays false for a response that finished normally.
     public var isClosed: Bool { closed.load(ordering: .acquiring) }
 
     /// Response bytes accepted but not yet taken by the socket (back-pressure signal).

@@ -65,7 +65,8 @@ public final class HTTPServer: @unchecked Sendable {
         _ = SignalSetup.ignoreSIGPIPE
         var limit = rlimit()
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-        let fdBudget = limit.rlim_cur > UInt64(Int32.max) ? Int.max : Int(limit.rlim_cur) - 128
+        // Keep a margin of descriptors for everything else (files, the engine, logs): 128, or a quarter of small limits.
+        let fdBudget = limit.rlim_cur > UInt64(Int32.max) ? Int.max : Int(limit.rlim_cur) - min(128, Int(limit.rlim_cur) / 4)
         connectionCap = max(1, min(configuration.maxConnections, fdBudget))
 
         let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)

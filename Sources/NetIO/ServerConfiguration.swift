@@ -18,7 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var eventLoopCount: Int
     /// `listen(2)` backlog; Linux clamps it to `net.core.somaxconn`. Default 1024. Past it the kernel refuses/drops SYNs.
     public var backlog: Int
-    /// Most open connections. Default 10,000, lowered at start to `RLIMIT_NOFILE` − 128. Past it a
+    /// Most open connections. Default 10,000, lowered at start to `RLIMIT_NOFILE` minus a margin
+    /// (128, or a quarter of limits under 512) for other descriptors. Past it a
     /// new connection gets `503` + `Retry-After: 1` + `Connection: close` and is closed.
     public var maxConnections: Int
     /// Request line (414), head (431), header count (431), body (413), chunk line (400), trailers (431).
@@ -53,6 +54,12 @@ public struct ServerConfiguration: Sendable {
     public var acceptBackoff: Duration
     /// `TCP_NODELAY` on accepted sockets, so each SSE event leaves at once. Default true.
     public var tcpNoDelay: Bool
+    /// What a read EOF means while a response is in flight. TCP cannot tell a half-close
+    /// (`shutdown(SHUT_WR)`) from a full close until a write fails. Default `.finishResponse`
+    /// (http-hardening.md §2.12): the response is still sent; a client that really left is detected
+    /// by the next write (EPIPE/ECONNRESET), so streams abort within one event. `.abort` is vLLM's
+    /// (uvicorn's) behaviour: `onClose` fires at once, which also frees requests still queued.
+    public var peerEOFWhileResponding: PeerEOFPolicy
     /// Receives one line per notable transport event (accept back-off, internal errors). Default nil (silent).
     public var log: (@Sendable (String) -> Void)?
 
@@ -66,6 +73,7 @@ public struct ServerConfiguration: Sendable {
                 maxWriteBufferSize: Int = 8 * 1024 * 1024, maxReadAheadSize: Int = 64 * 1024,
                 lingerTimeout: Duration = .seconds(2), maxLingerBytes: Int = 1024 * 1024,
                 acceptBackoff: Duration = .milliseconds(100), tcpNoDelay: Bool = true,
+                peerEOFWhileResponding: PeerEOFPolicy = .finishResponse,
                 log: (@Sendable (String) -> Void)? = nil) {
         self.host = host
         self.port = port
@@ -85,6 +93,7 @@ public struct ServerConfiguration: Sendable {
         self.maxLingerBytes = maxLingerBytes
         self.acceptBackoff = acceptBackoff
         self.tcpNoDelay = tcpNoDelay
+        self.peerEOFWhileResponding = peerEOFWhileResponding
         self.log = log
     }
 
@@ -96,4 +105,12 @@ public struct ServerConfiguration: Sendable {
         let shortest = [headTimeout, bodyIdleTimeout, bodyTimeout, keepAliveIdleTimeout, writeStallTimeout, lingerTimeout].min()!
         return min(max(shortest / 4, .milliseconds(5)), .seconds(1))
     }
+}
+
+/// See `ServerConfiguration.peerEOFWhileResponding`.
+public enum PeerEOFPolicy: Sendable, Equatable {
+    /// Treat EOF as a half-close: finish the response, then close.
+    case finishResponse
+    /// Treat EOF as the client leaving: abort the response (`onClose` fires) and close.
+    case abort
 }

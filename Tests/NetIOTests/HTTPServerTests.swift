@@ -161,6 +161,22 @@ import Synchronization
         }
     }
 
+    @Test func abortPolicyTreatsEOFWhileWaitingAsADisconnect() async throws {
+        let handler = TestHandler()
+        var config = ServerConfiguration(port: 0, eventLoopCount: 1)
+        config.peerEOFWhileResponding = .abort
+        try await withTestServer(config, handler: handler) { _, port in
+            let c = try RawSocket(port: port)
+            c.send("GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
+            let responder = await handler.parkedSignal.next()
+            let fired = AsyncQueue<Bool>()
+            responder.onClose { fired.push(true) }
+            c.shutdownWrite()   // nothing written yet: only the EOF can tell
+            #expect(await fired.next())
+            #expect(responder.isClosed)
+        }
+    }
+
     @Test func headRequestsGetNoBody() async throws {
         try await withTestServer { _, port in
             let c = try RawSocket(port: port)
