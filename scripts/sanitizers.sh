@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the test suite under AddressSanitizer and ThreadSanitizer (separate build folders).
+#
+#   scripts/sanitizers.sh [address|thread]... [-- extra swift test args, e.g. --filter NetIOTests]
+#
+# Default: both. CI runs `scripts/sanitizers.sh thread -- --filter "NetIOTests|VLServeKitTests"` when
+# VLSERVE_CI_TSAN=1 (see .ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kinds=()
+while (($#)) && [[ "$1" != "--" ]]; do kinds+=("$1"); shift; done
+[[ "${1:-}" == "--" ]] && shift
+((${#kinds[@]})) || kinds=(address thread)
+scripts/install-deps.sh
+status=0
+for kind in "${kinds[@]}"; do
+    echo "==> swift test --sanitize=$kind $*"
+    if ! swift test --scratch-path ".build-$kind" --sanitize="$kind" "$@"; then
+        echo "==> FAILED under $kind sanitizer"; status=1
+    fi
+done
+exit $status
