@@ -184,6 +184,9 @@ def run_processors(jpeg, repeats):
 
 def run_vlserve_preprocess(vlserve, jpeg_path, repeats):
     """`vlserve bench-preprocess` (the image helper's command), if it exists: returns its stdout or None."""
+    root = subprocess.run([vlserve, "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if "bench-preprocess" not in root.stdout:
+        return None
     probe = subprocess.run([vlserve, "bench-preprocess", "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if probe.returncode != 0:
         return None
