@@ -14,7 +14,11 @@ public struct Conv3d: Sendable {
     /// (a bias must be given exactly when `geometry.bias` is true).
     public init(geometry: Conv3dGeometry, weight: [Float], bias: [Float]?) throws(Conv3dError) {
         try geometry.validate()
-        guard weight.count == geometry.weightCount else {
+        guard let weightCount = Self.checkedProduct(geometry.outChannels, geometry.inChannels, geometry.kernel.t,
+                                               geometry.kernel.h, geometry.kernel.w) else {
+            throw .invalidGeometry("weight size [\(geometry.outChannels), \(geometry.inChannels), \(geometry.kernel)] overflows")
+        }
+        guard weight.count == weightCount else {
             throw .weightShape("weight has \(weight.count) elements, expected \(geometry.weightCount) = "
                 + "[\(geometry.outChannels), \(geometry.inChannels), \(geometry.kernel.t), "
                 + "\(geometry.kernel.h), \(geometry.kernel.w)]")
@@ -61,7 +65,9 @@ public struct Conv3d: Sendable {
         guard batch >= 0, depth > 0, height > 0, width > 0 else {
             throw .inputShape("batch \(batch) and extents \(depth)x\(height)x\(width) must be positive")
         }
-        let expected = batch * geometry.inChannels * depth * height * width
+        guard let expected = Self.checkedProduct(batch, geometry.inChannels, depth, height, width) else {
+            throw .inputShape("input size [\(batch), \(geometry.inChannels), \(depth), \(height), \(width)] overflows")
+        }
         guard input.count == expected else {
             throw .inputShape("input has \(input.count) elements, expected \(expected) = [\(batch), "
                 + "\(geometry.inChannels), \(depth), \(height), \(width)]")
@@ -70,7 +76,10 @@ public struct Conv3d: Sendable {
             throw .inputShape("input \(depth)x\(height)x\(width) plus padding \(geometry.padding) is smaller "
                 + "than the kernel \(geometry.kernel)")
         }
-        let count = batch * geometry.outChannels * out.product
+        guard let count = Self.checkedProduct(batch, geometry.outChannels, out.t, out.h, out.w),
+              Self.checkedProduct(batch, out.t, out.h, out.w, geometry.kernelVolume) != nil else {
+            throw .inputShape("output or column buffer for input \(depth)x\(height)x\(width) x \(batch) overflows")
+        }
         let impl = resolve(implementation, depth: depth, height: height, width: width)
         var failure: Conv3dError?
         let output = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -94,6 +103,17 @@ public struct Conv3d: Sendable {
         }
         if let failure { throw failure }
         return (output, out.t, out.h, out.w)
+    }
+
+    /// The product of `factors`, or nil if it overflows `Int`.
+    static func checkedProduct(_ factors: Int...) -> Int? {
+        var p = 1
+        for f in factors {
+            let (r, overflow) = p.multipliedReportingOverflow(by: f)
+            if overflow { return nil }
+            p = r
+        }
+        return p
     }
 
     /// Batch size and input/output extents of one forward call.

@@ -55,6 +55,9 @@ public struct Conv3dGeometry: Sendable, Equatable {
                        kernel: Extent3(t: temporalPatchSize, h: patchSize, w: patchSize))
     }
 
+    /// Upper bound on every kernel, stride and padding extent (keeps index arithmetic far from overflow).
+    public static let maxExtent = 1 << 20
+
     /// Number of weights per output channel: `inChannels * kT * kH * kW` (1176 for Qwen2.5-VL).
     public var kernelVolume: Int { inChannels * kernel.product }
 
@@ -98,6 +101,10 @@ public struct Conv3dGeometry: Sendable, Equatable {
         }
         if padding.t < 0 || padding.h < 0 || padding.w < 0 {
             throw .invalidGeometry("padding \(padding) must not be negative")
+        }
+        let limit = Self.maxExtent
+        for e in [kernel, stride, padding] where e.t > limit || e.h > limit || e.w > limit {
+            throw .invalidGeometry("kernel, stride and padding must be at most \(limit) (got \(e))")
         }
     }
 }

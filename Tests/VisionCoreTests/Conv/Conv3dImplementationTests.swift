@@ -120,6 +120,18 @@ struct Conv3dImplementationTests {
                 try conv.forward([], batch: 1, depth: 0, height: 3, width: 3, implementation: impl)
             }
         }
+        // sizes whose element count overflows Int
+        #expect(throws: Conv3dError.self) {
+            try conv.forward([], batch: Int.max / 2, depth: 1 << 20, height: 3, width: 3, implementation: .im2col)
+        }
+        #expect(throws: Conv3dError.self) {
+            try Conv3d(geometry: Conv3dGeometry(inChannels: 1 << 40, outChannels: 1 << 40, kernel: (1 << 20, 1, 1)),
+                       weight: [], bias: nil)
+        }
+        #expect(throws: Conv3dError.self) {
+            try Conv3d(geometry: Conv3dGeometry(inChannels: 1, outChannels: 1, kernel: (1, 1, 1), padding: (Int.max, 0, 0)),
+                       weight: [1], bias: nil)
+        }
         let empty = try conv.forward([], batch: 0, depth: 1, height: 3, width: 3, implementation: .im2col)
         #expect(empty.output.isEmpty)
     }
