@@ -64,6 +64,15 @@ public struct HTTPRequestParser {
     /// Appends received bytes. Cheap; parsing happens in `next()`.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) {
         guard failure == nil, !bytes.isEmpty else { return }
+        var bytes = bytes
+        // Body bytes with nothing buffered go straight into the body (one copy instead of two).
+        if start == buffer.count, case .body(let remaining) = state {
+            let n = Swift.min(remaining, bytes.count)
+            body.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<n]))
+            state = .body(remaining: remaining - n)
+            bytes = UnsafeRawBufferPointer(rebasing: bytes[n...])
+            if bytes.isEmpty { return }
+        }
         buffer.append(contentsOf: bytes.bindMemory(to: UInt8.self))
     }
 
@@ -89,7 +98,8 @@ public struct HTTPRequestParser {
 
     mutating func compact() {
         if start == buffer.count {
-            if start > 0 { buffer.removeAll(keepingCapacity: buffer.capacity <= 64 * 1024) }
+            // Keep a small buffer for the next request; give large ones (bodies, floods) back.
+            if start > 0 { buffer.removeAll(keepingCapacity: buffer.capacity <= 4096) }
             start = 0
         } else if start >= 16 * 1024 && start * 2 >= buffer.count {
             buffer.removeSubrange(0..<start)

@@ -312,7 +312,8 @@ final class HTTPConnection: IOEventHandler {
                 return
             }
         }
-        if out.capacity > 256 * 1024 { out = [] } else { out.removeAll(keepingCapacity: true) }
+        // Keep a small output buffer per connection; give large ones back (thousands of idle streams).
+        if out.capacity > 16 * 1024 { out = [] } else { out.removeAll(keepingCapacity: true) }
         outOffset = 0
         updateBuffered()
         if closeAfterFlush {

@@ -160,6 +160,9 @@ import Synchronization
             let chunk = [UInt8](repeating: 0x78, count: 64 * 1024)
             // A back-pressure-aware producer: stops adding once 1 MiB is buffered.
             for _ in 0..<64 where responder.bufferedBytes < 1 << 20 { responder.write(chunk) }
+            // The stalled reader back-pressures only its own stream: the same loop serves others.
+            try expectNextConnectionServed(port)
+            #expect(!responder.isClosed)
             #expect(await closed.next())
             #expect(responder.isClosed)
             try expectNextConnectionServed(port)

@@ -36,6 +36,18 @@ import Synchronization
         }
     }
 
+    /// A 3 MiB body arrives over many reads and its echo leaves over many partial writes.
+    @Test func largeBodyRoundTrip() async throws {
+        try await withTestServer { _, port in
+            let c = try RawSocket(port: port)
+            let body = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 11) }
+            c.send(Array("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+            let r = try #require(c.readResponse())
+            #expect(r.status == 200)
+            #expect(r.body == body)
+        }
+    }
+
     @Test func chunkedUpload() async throws {
         try await withTestServer { _, port in
             let c = try RawSocket(port: port)
