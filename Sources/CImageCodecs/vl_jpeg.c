@@ -24,6 +24,8 @@ static void vl_jpeg_error_exit(j_common_ptr cinfo) {
     if (msg == JERR_OUT_OF_MEMORY) e->code = VL_ERR_NOMEM;
     else if (msg == JERR_BAD_PRECISION || msg == JERR_CONVERSION_NOTIMPL) e->code = VL_ERR_UNSUPPORTED;
     else if (msg == JERR_INPUT_EMPTY || msg == JERR_INPUT_EOF) e->code = VL_ERR_TRUNCATED;
+    else if (msg == JERR_EMPTY_IMAGE) e->code = VL_ERR_DIMENSIONS;
+    else if (msg == JERR_IMAGE_TOO_BIG || msg == JERR_WIDTH_OVERFLOW) e->code = VL_ERR_LIMIT;
     else if (e->code == VL_OK) e->code = VL_ERR_CORRUPT;
     longjmp(e->jump, 1);
 }
@@ -81,6 +83,8 @@ int vl_jpeg_read_header(const uint8_t *data, size_t len, vl_jpeg_info *info, cha
     vl_jpeg_install_errors((j_common_ptr)&cinfo, &jerr);
     if (setjmp(jerr.jump)) {
         vl_set_err(err, err_len, "%s", jerr.message);
+        info->width = (int32_t)cinfo.image_width;
+        info->height = (int32_t)cinfo.image_height;
         jpeg_destroy_decompress(&cinfo);
         return jerr.code == VL_OK ? VL_ERR_CORRUPT : jerr.code;
     }

@@ -12,8 +12,10 @@
 
 static int vl_png_code(int spng_err) {
     if (spng_err == SPNG_IO_EOF) return VL_ERR_TRUNCATED;
+    if (spng_err == SPNG_EWIDTH || spng_err == SPNG_EHEIGHT) return VL_ERR_DIMENSIONS;
     if (spng_err == SPNG_EMEM) return VL_ERR_NOMEM;
-    if (spng_err == SPNG_ECHUNK_LIMITS || spng_err == SPNG_EUSER_WIDTH || spng_err == SPNG_EUSER_HEIGHT) return VL_ERR_LIMIT;
+    if (spng_err == SPNG_ECHUNK_LIMITS || spng_err == SPNG_EUSER_WIDTH || spng_err == SPNG_EUSER_HEIGHT ||
+        spng_err == SPNG_EOVERFLOW) return VL_ERR_LIMIT;
     return VL_ERR_CORRUPT;
 }
 
@@ -58,9 +60,25 @@ int vl_png_read_header(const uint8_t *data, size_t len, vl_png_info *info, char 
     struct spng_ihdr ihdr;
     int code = VL_OK;
     spng_ctx *ctx = vl_png_open(data, len, &ihdr, &code, err, err_len);
-    if (ctx == NULL) return code;
-    info->width = (int32_t)ihdr.width;
-    info->height = (int32_t)ihdr.height;
+    if (ctx == NULL) {
+        if (code == VL_ERR_LIMIT && len >= 24) {
+            // A valid IHDR whose size exceeds libspng's internal limits (e.g. 2^31-1 x 1 overflows its
+            // row-size arithmetic): report the declared size so the caller's pixel limit rejects it.
+            info->width = (((uint32_t)data[16] << 24) | ((uint32_t)data[17] << 16) | ((uint32_t)data[18] << 8) | data[19]);
+            info->height = (((uint32_t)data[20] << 24) | ((uint32_t)data[21] << 16) | ((uint32_t)data[22] << 8) | data[23]);
+            info->bit_depth = len > 24 ? data[24] : 0;
+            info->color_type = len > 25 ? data[25] : 0;
+            info->interlaced = len > 28 ? (data[28] != 0) : 0;
+            return VL_OK;
+        }
+        if (code == VL_ERR_DIMENSIONS && len >= 24) {  // report the declared IHDR size
+            info->width = (((uint32_t)data[16] << 24) | ((uint32_t)data[17] << 16) | ((uint32_t)data[18] << 8) | data[19]);
+            info->height = (((uint32_t)data[20] << 24) | ((uint32_t)data[21] << 16) | ((uint32_t)data[22] << 8) | data[23]);
+        }
+        return code;
+    }
+    info->width = ihdr.width;
+    info->height = ihdr.height;
     info->bit_depth = ihdr.bit_depth;
     info->color_type = ihdr.color_type;
     info->interlaced = ihdr.interlace_method ? 1 : 0;

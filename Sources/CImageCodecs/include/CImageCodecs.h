@@ -21,6 +21,7 @@ enum {
     VL_ERR_NOMEM = 4,        // allocation failed
     VL_ERR_BUFFER = 5,       // caller's output buffer has the wrong size
     VL_ERR_LIMIT = 6,        // a safety limit was hit (e.g. too many progressive JPEG scans)
+    VL_ERR_DIMENSIONS = 7,   // the header declares a zero or out-of-range width/height (filled into info)
 };
 
 /// Header facts of a JPEG, read without decoding any scan.
@@ -49,8 +50,8 @@ int vl_jpeg_encode_rgb(const uint8_t *pixels, int32_t width, int32_t height, int
 
 /// Header facts of a PNG (IHDR plus whether transparency is present).
 typedef struct {
-    int32_t width;
-    int32_t height;
+    uint32_t width;
+    uint32_t height;
     int32_t bit_depth;      // 1, 2, 4, 8 or 16
     int32_t color_type;     // 0 gray, 2 RGB, 3 palette, 4 gray+alpha, 6 RGBA
     int32_t interlaced;     // 1 if Adam7

@@ -31,11 +31,13 @@ public enum ImageDecoder {
         case .jpeg:
             var info = vl_jpeg_info()
             let rc = vl_jpeg_read_header(data, bytes.count, &info, &err, err.count)
+            if Int(rc) == VL_ERR_DIMENSIONS { throw .invalidDimensions(width: Int(info.width), height: Int(info.height)) }
             if Int(rc) != VL_OK { throw mapError(rc, err) }
             return ImageHeader(format: .jpeg, width: Int(info.width), height: Int(info.height))
         case .png:
             var info = vl_png_info()
             let rc = vl_png_read_header(data, bytes.count, &info, &err, err.count)
+            if Int(rc) == VL_ERR_DIMENSIONS { throw .invalidDimensions(width: Int(info.width), height: Int(info.height)) }
             if Int(rc) != VL_OK { throw mapError(rc, err) }
             return ImageHeader(format: .png, width: Int(info.width), height: Int(info.height))
         }

@@ -1,9 +1,16 @@
 /// The readable reference for `BicubicResampler`: Pillow's bicubic resize written out per output
 /// pixel, computing each pixel's weights on the spot (no shared tables). Slow; used by tests.
+/// Shares only the pass-order rule (`BicubicResampler.verticalFirst`) and the kernel function.
 public enum BicubicResamplerReference {
     /// Resizes `image` to `width x height` exactly as Pillow's `Image.resize(..., BICUBIC)`.
     public static func resize(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
         var current = image
+        let bothChange = width != image.width && height != image.height
+        if bothChange && BicubicResampler.verticalFirst(fromWidth: image.width, fromHeight: image.height,
+                                                        toWidth: width, toHeight: height) {
+            current = pass(current, outSize: height, horizontal: false)
+            return pass(current, outSize: width, horizontal: true)
+        }
         if width != current.width { current = pass(current, outSize: width, horizontal: true) }
         if height != current.height { current = pass(current, outSize: height, horizontal: false) }
         return current
