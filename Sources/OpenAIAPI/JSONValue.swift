@@ -62,4 +62,20 @@ public enum JSONValue: Sendable, Equatable {
 
     /// The string payload, or nil.
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    /// The integer payload (`.int` only), or nil.
+    public var intValue: Int64? { if case .int(let i) = self { return i } else { return nil } }
+    /// The number as a Double (`.int` or `.double`), or nil.
+    public var doubleValue: Double? {
+        switch self {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        default: return nil
+        }
+    }
+    /// The boolean payload, or nil.
+    public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    /// The elements of an array, or nil.
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+    /// The members of an object in document order, or nil.
+    public var objectValue: [(key: String, value: JSONValue)]? { if case .object(let m) = self { return m } else { return nil } }
 }

@@ -38,6 +38,8 @@ func parseError(_ text: String, limits: JSONLimits = .default) -> JSONParseError
         #expect(m.map(\.key) == ["b", "a", "b"])
         #expect(v["b"] == .int(3))
         #expect(v["missing"] == nil)
+        #expect(v["a"]?.intValue == 2 && v["a"]?.doubleValue == 2)
+        #expect(v.objectValue?.count == 3 && v.arrayValue == nil && v.boolValue == nil && v.typeName == "object")
     }
 
     @Test func integerExactnessAndHugeNumbers() throws {
