@@ -27,7 +27,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Test hook: makes the next `count` accepts on every loop fail with EMFILE; returns once every loop has it.
     func injectAcceptFailures(_ count: Int) async {
-        for context in contexts {
+        for context in contexts where state.withLock({ $0 == .running }) {
             let box = UncheckedBox(context)
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 context.loop.execute {
@@ -105,6 +105,7 @@ public final class HTTPServer: @unchecked Sendable {
                 let t = Thread {
                     for loop in self.loops { loop.shutdown() }
                     self.state.withLock { $0 = .stopped }
+                    self.contexts.removeAll()   // breaks the server <-> context cycle
                     continuation.resume()
                 }
                 t.start()

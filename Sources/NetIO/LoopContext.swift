@@ -7,7 +7,8 @@ import HTTPCore
 /// registration and the timeout sweep. Loop-thread only.
 final class LoopContext {
     let loop: EventLoop
-    unowned let server: HTTPServer
+    /// Strong: the server (and its loops) live until `shutdown`, which breaks this cycle.
+    let server: HTTPServer
     let readBuffer: UnsafeMutableRawPointer
     let readBufferSize = 64 * 1024
     var connections: [Int32: HTTPConnection] = [:]
@@ -157,7 +158,7 @@ final class LoopContext {
 
 /// Accepts connections on the shared listening socket for one loop.
 final class Acceptor: IOEventHandler {
-    unowned let context: LoopContext
+    let context: LoopContext
 
     init(context: LoopContext) { self.context = context }
 
