@@ -15,6 +15,10 @@ public struct BenchmarkRunResult: Sendable {
     public var sendLags: [Double]
     /// Most streams in flight at once.
     public var peakInFlight: Int
+    /// vlbench's own CPU time (user + system, s) during the measured run, and the SSE token chunks
+    /// it received, for the client-overhead figure (CPU per 1000 chunks).
+    public var clientCPUSeconds: Double = 0
+    public var chunksReceived: Int = 0
     /// Server `/metrics` before and after the run (nil if the server has none).
     public var serverMetricsBefore: PrometheusText?
     public var serverMetricsAfter: PrometheusText?
@@ -148,7 +152,9 @@ public enum BenchmarkRunner {
             bar = ProgressBar(total: wire.count, read: { driver.completedCount })
             bar?.start()
         }
+        let cpu0 = processCPUSeconds()
         let run = await driver.run(offsets: schedule.offsets)
+        let cpu1 = processCPUSeconds()
         bar?.stop()
         let after = await api.metrics()
 
@@ -174,6 +180,15 @@ public enum BenchmarkRunner {
         client.execute { client.closeAll() }
         return BenchmarkRunResult(modelID: modelID, outputs: run.outputs, metrics: metrics, duration: run.duration, result: result,
                                   resultPath: path, sendLags: run.sendLags, peakInFlight: driver.peakInFlight,
+                                  clientCPUSeconds: cpu1 - cpu0,
+                                  chunksReceived: run.outputs.reduce(0) { $0 + ($1.success ? $1.itl.count + 1 : 0) },
                                   serverMetricsBefore: before, serverMetricsAfter: after)
     }
+}
+
+/// User + system CPU time of this process (getrusage), seconds.
+public func processCPUSeconds() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
 }

@@ -3,13 +3,16 @@ import NetIO
 
 /// A `vlserve serve` child process for `vlbench compare`: started with Foundation `Process`, its
 /// output sent to a log file, ready when `GET /health` answers 200, stopped with SIGTERM (SIGKILL
-/// after `stopTimeout`).
+/// after `stopTimeout`). With `--port 0` the port is read from the server's
+/// "listening on http://HOST:PORT" log line.
 public final class ServerProcess: @unchecked Sendable {
     public let process = Process()
-    public let port: Int
+    /// The server's port (0 until discovered from the log when started with port 0).
+    public private(set) var port: Int
     public let logPath: String
 
-    /// Starts `executable` with `arguments`; stdout and stderr go to `logPath`.
+    /// Starts `executable` with `arguments`; stdout and stderr go to `logPath`. `port` is the port
+    /// passed in `arguments` (0 = let the server pick and read it from the log).
     public init(executable: String, arguments: [String], port: Int, logPath: String) throws {
         self.port = port
         self.logPath = logPath
@@ -28,12 +31,20 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// Polls `GET /health` every 250 ms until 200, the process exits, or `timeout` seconds pass.
     public func waitUntilHealthy(timeout: Double) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while port == 0 {
+            if let p = Self.listeningPort(inLog: logPath) { port = p; break }
+            if !process.isRunning {
+                throw BenchmarkError("vlserve exited with status \(process.terminationStatus) before listening; see \(logPath)")
+            }
+            if Date() >= deadline { throw BenchmarkError("vlserve did not report its port within \(Int(timeout)) s; see \(logPath)") }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
         let loop = try EventLoop(name: "vlbench-health")
         loop.start()
         defer { loop.shutdown() }
         let client = HTTPClient(loop: loop, address: try ClientAddress.resolve(host: "127.0.0.1", port: port), keepAliveSeconds: 0)
         let api = ServerAPI(client: client, endpoint: ServerEndpoint(host: "127.0.0.1", port: port), apiKey: nil, headers: [])
-        let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if !process.isRunning {
                 throw BenchmarkError("vlserve exited with status \(process.terminationStatus) before becoming healthy; see \(logPath)")
@@ -52,6 +63,16 @@ public final class ServerProcess: @unchecked Sendable {
         while process.isRunning && Date() < deadline { usleep(50_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+    }
+
+    /// The port of the first "listening on http://HOST:PORT" line of the log, if any.
+    public static func listeningPort(inLog path: String) -> Int? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let r = text.range(of: "listening on http://") else { return nil }
+        let rest = text[r.upperBound...]
+        let addr = rest.prefix { !$0.isWhitespace && $0 != "/" }
+        guard let colon = addr.lastIndex(of: ":") else { return nil }
+        return Int(addr[addr.index(after: colon)...])
     }
 
     /// A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read it, close).

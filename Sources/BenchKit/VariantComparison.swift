@@ -81,17 +81,16 @@ public struct VariantComparison: Sendable {
         try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)
         var results: [VariantResult] = []
         for v in variants {
-            let port = try ServerProcess.freePort()
             let safe = v.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
             let base = String(safe)
-            let args = ["serve", "--host", "127.0.0.1", "--port", String(port)] + commonServerArguments + v.arguments
+            let args = ["serve", "--host", "127.0.0.1", "--port", "0"] + commonServerArguments + v.arguments
             log("== Variant \(v.name): \(vlservePath) \(args.joined(separator: " "))")
-            let server = try ServerProcess(executable: vlservePath, arguments: args, port: port,
+            let server = try ServerProcess(executable: vlservePath, arguments: args, port: 0,
                                            logPath: (outputDir as NSString).appendingPathComponent("\(base).server.log"))
             do {
                 try await server.waitUntilHealthy(timeout: healthTimeout)
                 var o = benchmark
-                o.endpoint = ServerEndpoint(host: "127.0.0.1", port: port)
+                o.endpoint = ServerEndpoint(host: "127.0.0.1", port: server.port)
                 o.saveResult = true
                 o.resultDir = outputDir
                 o.resultFilename = "\(base).json"

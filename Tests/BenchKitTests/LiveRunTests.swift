@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+@testable import BenchKit
+
+final class LineLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func add(_ s: String) { lock.withLock { items.append(s) } }
+    var lines: [String] { lock.withLock { items } }
+}
+
+func chatOptions(port: Int, prompts: Int) -> BenchmarkOptions {
+    var o = BenchmarkOptions()
+    o.backend = .openaiChat
+    o.endpointPath = "/v1/chat/completions"
+    o.endpoint = ServerEndpoint(host: "127.0.0.1", port: port)
+    var d = RandomDataset()
+    d.inputLen = 16
+    d.outputLen = 4
+    o.dataset = .random(d)
+    o.numPrompts = prompts
+    o.requestRate = 200
+    o.disableProgress = true
+    o.requestIDPrefix = "bench-test-"
+    return o
+}
+
+@Suite(.serialized) struct LiveRunTests {
+    @Test func runAgainstMockSSEServer() async throws {
+        let server = MockSSEServer(tokens: 4, gapMicros: 1000)
+        defer { server.stop() }
+        var o = chatOptions(port: server.port, prompts: 40)
+        o.maxConcurrency = 8
+        o.percentileMetrics = [.ttft, .tpot, .itl, .e2el]
+        let log = LineLog()
+        let r = try await BenchmarkRunner.run(o, log: log.add)
+        #expect(r.modelID == "mock-model")                      // discovered from /v1/models
+        #expect(r.metrics.completed == 40 && r.metrics.failed == 0)
+        #expect(r.metrics.totalOutput == 160)
+        #expect(r.metrics.totalInput == 40 * 111)                // server usage.prompt_tokens (latest)
+        #expect(r.metrics.maxConcurrentRequests <= 8)
+        #expect(r.peakInFlight <= 8)
+        for out in r.outputs {
+            #expect(out.success)
+            #expect(out.itl.count == 4)                          // role chunk = TTFT, then 4 token chunks
+            #expect(out.generatedText == "t0 t1 t2 t3 ")
+            #expect(abs(out.itl.reduce(0, +) - (out.latency - out.ttft)) < 1e-9)
+            #expect(out.ttft > 0 && out.latency > out.ttft)
+        }
+        let lines = log.lines
+        #expect(lines.contains("============ Serving Benchmark Result ============"))
+        #expect(lines.contains("Skipping endpoint ready check."))
+        #expect(lines.contains { $0.hasPrefix("Successful requests:                     40") })
+        #expect(lines.contains { $0.hasPrefix("Maximum request concurrency:             8") })
+        #expect(r.result["completed"] == .int(40))
+        #expect(r.result["model_id"] == .string("mock-model"))
+        #expect(r.result["max_concurrency"] == .int(8))
+        #expect(r.result["ttfts"] == nil)                        // only with --save-detailed
+        #expect(r.result["p99_e2el_ms"] != nil)
+    }
+
+    @Test func failuresAreCountedAndListed() async throws {
+        let server = MockSSEServer(tokens: 2, gapMicros: 100)
+        defer { server.stop() }
+        var o = chatOptions(port: server.port, prompts: 3)
+        o.model = "m"
+        o.extraBody = [("note", .string("FAIL"))]
+        o.saveDetailed = true
+        let log = LineLog()
+        let r = try await BenchmarkRunner.run(o, log: log.add)
+        #expect(r.metrics.failed == 3)
+        #expect(r.outputs.allSatisfy { $0.error == "Internal Server Error" })
+        #expect(log.lines.contains("Failed requests during benchmark run detected (capping to 10):"))
+        #expect(log.lines.contains("Error 0: Internal Server Error"))
+        #expect(r.result["errors"] == .array(Array(repeating: .string("Internal Server Error"), count: 3)))
+    }
+
+    @Test func refusedConnectionsFailEveryRequest() async throws {
+        let port = try ServerProcess.freePort()
+        var o = chatOptions(port: port, prompts: 2)
+        o.model = "m"
+        let r = try await BenchmarkRunner.run(o, log: { _ in })
+        #expect(r.metrics.failed == 2)
+        #expect(r.outputs[0].error.contains("Cannot connect"))
+    }
+
+    /// The real server, when its binary was built next to the tests (`swift build` builds it).
+    @Test func liveRunAgainstVLServe() async throws {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        var bin = dir.appendingPathComponent("vlserve").path
+        if !FileManager.default.isExecutableFile(atPath: bin) {
+            bin = dir.deletingLastPathComponent().appendingPathComponent("vlserve").path
+        }
+        if let env = ProcessInfo.processInfo.environment["VLSERVE_BIN"] { bin = env }
+        let modelDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("models/qwen2.5-vl-7b").path
+        guard FileManager.default.isExecutableFile(atPath: bin), FileManager.default.fileExists(atPath: modelDir) else {
+            print("liveRunAgainstVLServe: no vlserve binary next to the tests (\(bin)); run `swift build` first. Skipped.")
+            return
+        }
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("vlbench-live-\(getpid()).log").path
+        let server = try ServerProcess(executable: bin, arguments: ["serve", "--host", "127.0.0.1", "--port", "0", "--model-dir", modelDir,
+                                                                   "--decode-step-ms", "2"],
+                                       port: 0, logPath: log)
+        defer { server.stop() }
+        try await server.waitUntilHealthy(timeout: 120)
+        #expect(server.port > 0)
+        var o = chatOptions(port: server.port, prompts: 12)
+        o.percentileMetrics = [.ttft, .tpot, .itl, .e2el]
+        let r = try await BenchmarkRunner.run(o, log: { _ in })
+        #expect(r.metrics.completed == 12, "errors: \(r.outputs.map(\.error))")
+        #expect(r.metrics.totalOutput == 12 * 4)                 // ignore_eos is automatic for random
+        #expect(r.outputs.allSatisfy { $0.itl.count >= 3 })
+        let phases = PhaseTimings(before: try #require(r.serverMetricsBefore), after: try #require(r.serverMetricsAfter))
+        #expect(phases.mean("vllm:request_prefill_time_seconds") != nil)
+    }
+}
