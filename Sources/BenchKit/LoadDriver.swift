@@ -108,7 +108,7 @@ final class LoadDriver: @unchecked Sendable {
         let st = monotonicSeconds()
         rec.start(at: st, queueTime: max(0, st - arrival))
         sendLags[i] = st - scheduled[i]
-        let h = StreamingRequestHandler(recorder: rec) { [unowned self] out in self.finished(i, out) }
+        let h = StreamingRequestHandler(recorder: rec) { [weak self] out in self?.finished(i, out) }
         if requestTimeout < 6 * 3600 {
             let timeout = requestTimeout
             h.timer = client.loop.schedule(after: .milliseconds(Int(timeout * 1000))) { [weak h] in

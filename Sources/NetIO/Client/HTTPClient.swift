@@ -64,8 +64,12 @@ public final class HTTPClient: @unchecked Sendable {
         let c = HTTPClientConnection(loop: loop, address: address)
         open += 1
         peakConnections = max(peakConnections, open)
-        c.onIdle = { [unowned self] c in self.connectionIdle(c) }
-        c.onClose = { [unowned self] c in self.connectionClosed(c) }
+        // Weak: the pool may be released by its owner while connections still live on the loop;
+        // an orphaned connection then just closes.
+        c.onIdle = { [weak self] c in
+            if let self { self.connectionIdle(c) } else { c.close() }
+        }
+        c.onClose = { [weak self] c in self?.connectionClosed(c) }
         c.open(sending: bytes, handler: handler)
     }
 
