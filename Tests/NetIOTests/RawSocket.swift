@@ -24,11 +24,9 @@ final class RawSocket {
         let r = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard r == 0 else {
-            let e = errno
-            close(fd)
-            throw SystemError("connect", errno: e)
-        }
+        // No close here: a class whose init throws after `fd` is set still runs deinit, which closes it
+        // (closing here too would close a descriptor number some other test may already reuse).
+        guard r == 0 else { throw SystemError("connect", errno: errno) }
     }
 
     deinit { close(fd) }
