@@ -44,6 +44,8 @@ public struct HTTPRequestParser {
     var head: HTTPRequestHead?
     var body: [UInt8] = []
     var trailerBytes = 0
+    /// Bytes of chunk-size lines and chunk CRLFs in the current body.
+    var chunkOverhead = 0
 
     public init(limits: HTTPParserLimits = HTTPParserLimits()) {
         self.limits = limits
@@ -136,6 +138,7 @@ public struct HTTPRequestParser {
                     self.head = head
                     body = []
                     if head.isChunked {
+                        chunkOverhead = 0
                         state = .chunkSize
                     } else if let length = head.contentLength, length > 0 {
                         body.reserveCapacity(Swift.min(length, 256 * 1024))
@@ -165,6 +168,12 @@ public struct HTTPRequestParser {
             case .chunkSize:
                 guard let end = try findLine(maxLength: limits.maxChunkLineLength, tooLong: .invalidChunkSize, requestLine: false) else { return nil }
                 let size = try HTTPRequestParser.withLine(buffer, start, end) { (line) throws(HTTPParseError) in try HTTPRequestParser.parseChunkSize(line) }
+                // picohttpparser's overhead guard against floods of tiny chunks: once 100 KiB of
+                // framing has been read, the payload must be at least a quarter of all bytes.
+                chunkOverhead += end - start + 4
+                if chunkOverhead >= 100 * 1024 && body.count < (chunkOverhead + body.count) / 4 {
+                    throw HTTPParseError(.invalidChunkSize, "too much chunk framing for too little data")
+                }
                 start = end + 2
                 if size == 0 {
                     trailerBytes = 0

@@ -206,6 +206,19 @@ func expectRejected(_ wire: String, status: Int, kind: HTTPParseError.Kind? = ni
         expectRejected(prefix + "1;" + String(repeating: "e", count: 2000) + "\r\n", status: 400, kind: .invalidChunkSize)
     }
 
+    /// A flood of one-byte chunks with long extensions is cut off (picohttpparser's overhead guard),
+    /// while ordinary small chunks pass.
+    @Test func tinyChunkFloodIsRejected() {
+        var flood = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for _ in 0..<3000 { flood += "1;padding=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\r\na\r\n" }
+        expectRejected(flood + "0\r\n\r\n", status: 400, kind: .invalidChunkSize)
+        var fine = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for _ in 0..<3000 { fine += "20\r\n" + String(repeating: "d", count: 32) + "\r\n" }
+        let r = parseAll(bytes(fine + "0\r\n\r\n"))
+        #expect(r.error == nil)
+        #expect(r.requests.first?.body.count == 96_000)
+    }
+
     @Test func headSyntaxAttacks() {
         expectRejected("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n folded\r\n\r\n", status: 400, kind: .obsFold)
         expectRejected("GET / HTTP/1.1\r\n Host: x\r\n\r\n", status: 400, kind: .obsFold)
