@@ -66,6 +66,31 @@ int vl_png_read_header(const uint8_t *data, size_t len, vl_png_info *info, char 
 /// (transformers 5.x `convert_to_rgb`). Gamma, sBIT and colour profiles are ignored (as Pillow does).
 int vl_png_decode_rgb(const uint8_t *data, size_t len, uint8_t *out, size_t out_len, char *err, size_t err_len);
 
+/// Resampling SIMD level available at run time: 2 = AVX2, 0 = portable C.
+int vl_resample_simd_level(void);
+
+/// Pillow-exact horizontal bicubic pass over `rows` RGB8 rows (Resample.c ImagingResampleHorizontal_8bpc).
+/// Coefficients are "padded": output x reads exactly `k` source pixels from `starts[x]` (with
+/// starts[x] + k <= in_width) with fixed-point weights `weights[x*k ..< x*k+k]` (zeros where Pillow's
+/// window is shorter). `use_simd` = 0 forces the portable loop.
+void vl_resample_horizontal_rgb8(const uint8_t *src, size_t src_stride, int32_t in_width, int32_t rows,
+                                 uint8_t *dst, size_t dst_stride, int32_t out_width, const int32_t *starts,
+                                 const int32_t *weights, int32_t k, int32_t use_simd);
+
+/// Pillow-exact vertical bicubic pass (ImagingResampleVertical_8bpc) over rows of `row_len` bytes:
+/// output row y = clip8(2^21 + sum_i src[starts[y] - row_offset + i] * weights[y*ksize + i]) >> 22,
+/// i < counts[y]. Returns VL_OK or VL_ERR_NOMEM.
+int vl_resample_vertical_rgb8(const uint8_t *src, size_t row_len, int32_t out_height, const int32_t *starts,
+                              const int32_t *counts, const int32_t *weights, int32_t ksize, int32_t row_offset,
+                              uint8_t *dst, int32_t use_simd);
+
+/// Patchify for Qwen2-VL: `out` is `[grid_h*grid_w, 3*temporal*patch*patch]` float32; row r is the patch
+/// (h, w) of merge-block order, column ((c*temporal + t)*patch + i)*patch + j holds
+/// lut[c*256 + pixels[((h*patch + i)*width + w*patch + j)*3 + c]] for every frame t. `patch` <= 64;
+/// grid_h and grid_w must be multiples of `merge`.
+void vl_patchify_rgb8(const uint8_t *pixels, int32_t width, int32_t grid_h, int32_t grid_w, int32_t patch,
+                      int32_t temporal, int32_t merge, const float *lut, float *out);
+
 /// Frees a buffer returned by this module.
 void vl_free(void *p);
 

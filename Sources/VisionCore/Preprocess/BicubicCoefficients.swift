@@ -67,4 +67,20 @@ public struct BicubicCoefficients: Sendable, Equatable {
             counts[xx] = Int32(xmax)
         }
     }
+
+    /// The same weights with a fixed tap count per output: output `o` reads exactly `taps` inputs from
+    /// `starts[o]` (`starts[o] + taps <= inSize`, shifted left near the end) and the weights are placed at
+    /// their input positions with zeros around them. Adding zero terms leaves Pillow's sums unchanged.
+    public func padded() -> (taps: Int, starts: [Int32], weights: [Int32]) {
+        let taps = min(kernelSize, inSize)
+        var paddedStarts = [Int32](repeating: 0, count: outSize)
+        var paddedWeights = [Int32](repeating: 0, count: outSize * taps)
+        for o in 0..<outSize {
+            let start = Int(starts[o]), n = Int(counts[o])
+            let shifted = max(0, min(start, inSize - taps))
+            paddedStarts[o] = Int32(shifted)
+            for i in 0..<n { paddedWeights[o * taps + (start - shifted) + i] = weights[o * kernelSize + i] }
+        }
+        return (taps, paddedStarts, paddedWeights)
+    }
 }

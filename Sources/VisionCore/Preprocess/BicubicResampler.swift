@@ -1,3 +1,5 @@
+import CImageCodecs
+
 /// Pillow's `Image.resize(size, Image.BICUBIC)` for RGB8 images, bit-exact (Pillow 13
 /// src/libImaging/Resample.c, `ImagingResampleInner` with the 8-bit-per-channel passes): two separable
 /// passes through a clipped uint8 intermediate; a pass is skipped when its dimension does not change.
@@ -8,11 +10,27 @@
 /// (python-pillow/Pillow#9549). The rule was confirmed against Pillow 13.0.0 on ~700 random size pairs,
 /// including every boundary case, by the fixture work; older Pillow always went horizontal first.
 ///
-/// This is the fast path (precomputed `BicubicCoefficients`, loops over unsafe buffers, the vertical
-/// pass accumulating whole rows so it vectorises); `BicubicResamplerReference` is the readable one.
+/// This is the fast path: precomputed `BicubicCoefficients` and tight loops, either in Swift over unsafe
+/// buffers (`Kernel.swift`) or in C with an AVX2 variant (`Kernel.c`, `.simd`; CImageCodecs/vl_resample.c),
+/// because Swift cannot target AVX2 per function and SSE2 lacks a 32-bit vector multiply.
+/// `BicubicResamplerReference` is the readable one; tests check all of them against each other and Pillow.
 public enum BicubicResampler {
+    /// Which loops run the two passes. All give identical bytes (tested against each other).
+    public enum Kernel: String, Sendable, CaseIterable {
+        /// Swift loops over unsafe buffers (portable).
+        case swift
+        /// The C loops of CImageCodecs/vl_resample.c without SIMD.
+        case c
+        /// The C loops with AVX2 (two output pixels per vector horizontally, 8 lanes vertically); only
+        /// where the CPU has AVX2, else the same as `.c`.
+        case simd
+    }
+
+    /// `.simd` when the CPU supports AVX2, else `.swift`.
+    public static let defaultKernel: Kernel = vl_resample_simd_level() >= 2 ? .simd : .swift
+
     /// Resizes `image` to `width x height` (both > 0).
-    public static func resize(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
+    public static func resize(_ image: RGBImage, width: Int, height: Int, kernel: Kernel = defaultKernel) -> RGBImage {
         precondition(width > 0 && height > 0 && image.width > 0 && image.height > 0,
                      "BicubicResampler: sizes must be positive")
         if width == image.width && height == image.height { return image }
@@ -22,14 +40,14 @@ public enum BicubicResampler {
         let needV = height != image.height
 
         if !needV {
-            let out = horizontalPass(image.pixels, inWidth: image.width, rows: 0..<image.height, coeffs: horiz)
+            let out = horizontalPass(image.pixels, inWidth: image.width, rows: 0..<image.height, coeffs: horiz, kernel: kernel)
             return RGBImage(width: width, height: height, pixels: out)
         }
         if needH && verticalFirst(fromWidth: image.width, fromHeight: image.height, toWidth: width, toHeight: height) {
             let temp = image.pixels.withUnsafeBufferPointer { src in
-                verticalPass(src, rowOffset: 0, rowLength: image.width * 3, coeffs: vert)
+                verticalPass(src, rowOffset: 0, rowLength: image.width * 3, coeffs: vert, kernel: kernel)
             }
-            let out = horizontalPass(temp, inWidth: image.width, rows: 0..<height, coeffs: horiz)
+            let out = horizontalPass(temp, inWidth: image.width, rows: 0..<height, coeffs: horiz, kernel: kernel)
             return RGBImage(width: width, height: height, pixels: out)
         }
         // Source rows the vertical pass reads (Pillow's ybox_first ..< ybox_last).
@@ -37,15 +55,49 @@ public enum BicubicResampler {
         let last = Int(vert.starts[height - 1] + vert.counts[height - 1])
         if !needH {
             let out = image.pixels.withUnsafeBufferPointer { src in
-                verticalPass(src, rowOffset: 0, rowLength: image.width * 3, coeffs: vert)
+                verticalPass(src, rowOffset: 0, rowLength: image.width * 3, coeffs: vert, kernel: kernel)
             }
             return RGBImage(width: width, height: height, pixels: out)
         }
-        let temp = horizontalPass(image.pixels, inWidth: image.width, rows: first..<last, coeffs: horiz)
+        let temp = horizontalPass(image.pixels, inWidth: image.width, rows: first..<last, coeffs: horiz, kernel: kernel)
         let out = temp.withUnsafeBufferPointer { src in
-            verticalPass(src, rowOffset: first, rowLength: width * 3, coeffs: vert)
+            verticalPass(src, rowOffset: first, rowLength: width * 3, coeffs: vert, kernel: kernel)
         }
         return RGBImage(width: width, height: height, pixels: out)
+    }
+
+    /// Horizontal pass over source `rows`; returns `[rows.count, outWidth, 3]` uint8.
+    static func horizontalPass(_ pixels: [UInt8], inWidth: Int, rows: Range<Int>, coeffs: BicubicCoefficients,
+                               kernel: Kernel) -> [UInt8] {
+        if kernel == .swift { return horizontalPassSwift(pixels, inWidth: inWidth, rows: rows, coeffs: coeffs) }
+        let outWidth = coeffs.outSize
+        let (taps, starts, weights) = coeffs.padded()
+        return [UInt8](unsafeUninitializedCapacity: rows.count * outWidth * 3) { out, initialized in
+            pixels.withUnsafeBufferPointer { src in
+                vl_resample_horizontal_rgb8(src.baseAddress! + rows.lowerBound * inWidth * 3, inWidth * 3,
+                                            Int32(inWidth), Int32(rows.count), out.baseAddress!, outWidth * 3,
+                                            Int32(outWidth), starts, weights, Int32(taps), kernel == .simd ? 1 : 0)
+            }
+            initialized = rows.count * outWidth * 3
+        }
+    }
+
+    /// Vertical pass: output row `y` reads source rows `starts[y] - rowOffset ..< + counts[y]`.
+    static func verticalPass(_ src: UnsafeBufferPointer<UInt8>, rowOffset: Int, rowLength: Int,
+                             coeffs: BicubicCoefficients, kernel: Kernel) -> [UInt8] {
+        if kernel == .swift { return verticalPassSwift(src, rowOffset: rowOffset, rowLength: rowLength, coeffs: coeffs) }
+        let outHeight = coeffs.outSize
+        var rc = Int32(VL_OK)
+        let out = [UInt8](unsafeUninitializedCapacity: outHeight * rowLength) { out, initialized in
+            rc = vl_resample_vertical_rgb8(src.baseAddress!, rowLength, Int32(outHeight), coeffs.starts, coeffs.counts,
+                                           coeffs.weights, Int32(coeffs.kernelSize), Int32(rowOffset),
+                                           out.baseAddress!, kernel == .simd ? 1 : 0)
+            if Int(rc) != VL_OK { out.initialize(repeating: 0) }
+            initialized = outHeight * rowLength
+        }
+        // Only a failed malloc of one row of accumulators can fail; fall back to the Swift loops.
+        if Int(rc) != VL_OK { return verticalPassSwift(src, rowOffset: rowOffset, rowLength: rowLength, coeffs: coeffs) }
+        return out
     }
 
     /// Pillow 13's pass-order rule: vertical first when the height shrinks by more than twice as many
@@ -59,8 +111,8 @@ public enum BicubicResampler {
         return v < 0 ? 0 : (v > 255 ? 255 : UInt8(truncatingIfNeeded: v))
     }
 
-    /// Horizontal pass over source `rows`; returns `[rows.count, outWidth, 3]` uint8.
-    static func horizontalPass(_ pixels: [UInt8], inWidth: Int, rows: Range<Int>, coeffs: BicubicCoefficients) -> [UInt8] {
+    /// Swift horizontal pass over source `rows`; returns `[rows.count, outWidth, 3]` uint8.
+    static func horizontalPassSwift(_ pixels: [UInt8], inWidth: Int, rows: Range<Int>, coeffs: BicubicCoefficients) -> [UInt8] {
         let outWidth = coeffs.outSize
         let ksize = coeffs.kernelSize
         let inStride = inWidth * 3
@@ -100,9 +152,9 @@ public enum BicubicResampler {
         }
     }
 
-    /// Vertical pass: output row `y` reads source rows `starts[y] - rowOffset ..< + counts[y]`.
-    static func verticalPass(_ src: UnsafeBufferPointer<UInt8>, rowOffset: Int, rowLength: Int,
-                             coeffs: BicubicCoefficients) -> [UInt8] {
+    /// Swift vertical pass: output row `y` reads source rows `starts[y] - rowOffset ..< + counts[y]`.
+    static func verticalPassSwift(_ src: UnsafeBufferPointer<UInt8>, rowOffset: Int, rowLength: Int,
+                                  coeffs: BicubicCoefficients) -> [UInt8] {
         let outHeight = coeffs.outSize
         let ksize = coeffs.kernelSize
         let half: Int32 = 1 << (BicubicCoefficients.precisionBits - 1)

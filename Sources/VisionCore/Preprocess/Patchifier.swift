@@ -1,3 +1,5 @@
+import CImageCodecs
+
 /// Rescale + normalise + temporal duplication + patchify of a resized RGB8 image into `pixel_values`,
 /// as transformers 5.24 `Qwen2VLImageProcessorPil` does:
 ///
@@ -6,8 +8,9 @@
 /// - order: row `r` -> block-major patch `(h, w)` (2x2 merge blocks), column `((c*T + t)*P + i)*P + j`;
 ///   all `T` frames identical (qwen-vision.md §1.7-1.8).
 ///
-/// `fast` uses a 3x256 lookup table of the exact float32 values and copies each frame; `reference`
-/// computes every value from the formula through a CHW float image and the closed-form index mapping.
+/// `fast` uses a 3x256 lookup table of the exact float32 values and copies each frame, in C with
+/// non-temporal stores (`useC`, CImageCodecs/vl_patchify.c) or in Swift; `reference` computes every value
+/// from the formula through a CHW float image and the closed-form index mapping.
 public enum Patchifier {
     /// The exact normalised float32 value of every uint8 per channel: `[3 * 256]`, index `c * 256 + v`.
     public static func normalizationTable(_ config: PreprocessorConfig) -> [Float] {
@@ -35,7 +38,7 @@ public enum Patchifier {
 
     /// Fast path: `pixel_values [gh*gw, D]` from a resized image.
     public static func fast(_ image: RGBImage, config: PreprocessorConfig,
-                            table: [Float]? = nil) -> PreprocessedImage {
+                            table: [Float]? = nil, useC: Bool = true) -> PreprocessedImage {
         let (gh, gw) = grid(image, config)
         let P = config.patchSize, T = config.temporalPatchSize, M = config.mergeSize
         let D = config.patchDimension
@@ -43,6 +46,14 @@ public enum Patchifier {
         let lut = table ?? normalizationTable(config)
         let width = image.width
         let frame = P * P
+        if useC && P <= 64 {
+            let values = [Float](unsafeUninitializedCapacity: n * D) { out, initialized in
+                vl_patchify_rgb8(image.pixels, Int32(width), Int32(gh), Int32(gw), Int32(P), Int32(T), Int32(M),
+                                 lut, out.baseAddress!)
+                initialized = n * D
+            }
+            return PreprocessedImage(pixelValues: values, gridT: 1, gridH: gh, gridW: gw, mergeSize: M, patchDimension: D)
+        }
         let values = [Float](unsafeUninitializedCapacity: n * D) { out, initialized in
             image.pixels.withUnsafeBufferPointer { px in
                 lut.withUnsafeBufferPointer { lutBuf in

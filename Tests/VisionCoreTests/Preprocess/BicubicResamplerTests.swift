@@ -20,13 +20,43 @@ import Testing
         (200, 150, 37, 201), (1000, 3, 28, 56), (13, 999, 28, 280),
     ]
 
-    @Test func fastMatchesReference() {
+    @Test(arguments: BicubicResampler.Kernel.allCases)
+    func fastMatchesReference(_ kernel: BicubicResampler.Kernel) {
         for (i, (w0, h0, w, h)) in Self.shapes.enumerated() {
             let image = Self.randomImage(width: w0, height: h0, seed: UInt64(i))
-            let fast = BicubicResampler.resize(image, width: w, height: h)
+            let fast = BicubicResampler.resize(image, width: w, height: h, kernel: kernel)
             let reference = BicubicResamplerReference.resize(image, width: w, height: h)
             #expect(fast.width == w && fast.height == h)
-            #expect(fast == reference, "\(w0)x\(h0) -> \(w)x\(h)")
+            #expect(fast == reference, "\(kernel): \(w0)x\(h0) -> \(w)x\(h)")
+        }
+    }
+
+    @Test func kernelsAgreeOnLargerImages() {
+        // Widths that exercise the AVX2 pairs, the scalar tail and every tap count.
+        for (i, (w0, h0, w, h)) in [(1280, 72, 1288, 84), (301, 40, 99, 56), (97, 33, 1001, 28), (640, 48, 644, 28),
+                                    (1000, 20, 224, 56)].enumerated() {
+            let image = Self.randomImage(width: w0, height: h0, seed: UInt64(50 + i))
+            let swift = BicubicResampler.resize(image, width: w, height: h, kernel: .swift)
+            #expect(BicubicResampler.resize(image, width: w, height: h, kernel: .c) == swift, "c \(w0)->\(w)")
+            #expect(BicubicResampler.resize(image, width: w, height: h, kernel: .simd) == swift, "simd \(w0)->\(w)")
+        }
+    }
+
+    @Test func paddedCoefficientsKeepTheSums() {
+        for (inSize, outSize) in [(5, 140), (1000, 224), (350, 336), (1, 28), (3, 2), (720, 728)] {
+            let c = BicubicCoefficients(inSize: inSize, outSize: outSize)
+            let (taps, starts, weights) = c.padded()
+            #expect(taps == min(c.kernelSize, inSize))
+            for o in 0..<outSize {
+                #expect(Int(starts[o]) + taps <= inSize)
+                // Same weight at the same input index, zeros elsewhere.
+                for x in 0..<inSize {
+                    let original = (x >= Int(c.starts[o]) && x < Int(c.starts[o] + c.counts[o]))
+                        ? c.weights[o * c.kernelSize + x - Int(c.starts[o])] : 0
+                    let padded = (x >= Int(starts[o]) && x < Int(starts[o]) + taps) ? weights[o * taps + x - Int(starts[o])] : 0
+                    #expect(original == padded)
+                }
+            }
         }
     }
 
@@ -62,6 +92,7 @@ import Testing
         for (w, h, hash) in grid.outputs {
             let fast = BicubicResampler.resize(image, width: w, height: h)
             #expect(fnv1a64(fast.pixels) == hash, "\(grid): -> \(w)x\(h)")
+            #expect(BicubicResampler.resize(image, width: w, height: h, kernel: .swift) == fast, "\(grid): -> \(w)x\(h)")
             if w * h <= 4096 {
                 #expect(BicubicResamplerReference.resize(image, width: w, height: h) == fast, "\(grid): -> \(w)x\(h)")
             }

@@ -16,6 +16,7 @@ import Testing
             let image = BicubicResamplerTests.randomImage(width: w, height: h, seed: UInt64(100 + i))
             let fast = Patchifier.fast(image, config: Self.config)
             let reference = Patchifier.reference(image, config: Self.config)
+            #expect(Patchifier.fast(image, config: Self.config, useC: false) == reference, "swift \(w)x\(h)")
             #expect(fast.gridTHW == [1, h / 14, w / 14])
             #expect(fast.patchCount == (h / 14) * (w / 14))
             #expect(fast.pixelValues.count == fast.patchCount * 1176)
@@ -72,5 +73,13 @@ import Testing
         let fast = Patchifier.fast(image, config: config)
         #expect(fast.patchDimension == 3 * 3 * 196)
         #expect(fast == Patchifier.reference(image, config: config))
+        #expect(Patchifier.fast(image, config: config, useC: false) == fast)
+        // Other patch and merge sizes (general C and Swift loops).
+        config.patchSize = 16
+        config.mergeSize = 1
+        config.temporalPatchSize = 2
+        let other = BicubicResamplerTests.randomImage(width: 48, height: 32, seed: 8)
+        #expect(Patchifier.fast(other, config: config) == Patchifier.reference(other, config: config))
+        #expect(Patchifier.fast(other, config: config, useC: false) == Patchifier.reference(other, config: config))
     }
 }
