@@ -77,7 +77,7 @@ public final class EventLoop: @unchecked Sendable {
         let ready = Latch()
         let t = Thread { [self] in
             self.thread = pthread_self()
-            _ = pthread_setname_np(pthread_self(), String(self.name.prefix(15)))   // visible in top -H
+            _ = sys_pthread_setname_np(pthread_self(), String(self.name.prefix(15)))   // visible in top -H
             ready.signal()
             self.run()
         }

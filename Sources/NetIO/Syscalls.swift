@@ -8,6 +8,7 @@ import Glibc
 @_silgen_name("epoll_ctl") func sys_epoll_ctl(_ epfd: Int32, _ op: Int32, _ fd: Int32, _ event: UnsafeMutableRawPointer?) -> Int32
 @_silgen_name("epoll_wait") func sys_epoll_wait(_ epfd: Int32, _ events: UnsafeMutableRawPointer, _ maxevents: Int32, _ timeout: Int32) -> Int32
 @_silgen_name("accept4") func sys_accept4(_ fd: Int32, _ addr: UnsafeMutableRawPointer?, _ len: UnsafeMutableRawPointer?, _ flags: Int32) -> Int32
+@_silgen_name("pthread_setname_np") func sys_pthread_setname_np(_ thread: pthread_t, _ name: UnsafePointer<CChar>) -> Int32
 @_silgen_name("eventfd") func sys_eventfd(_ initval: UInt32, _ flags: Int32) -> Int32
 
 /// Linux constants (x86_64/aarch64 values), kept in one place (http-hardening.md §3).
