@@ -38,6 +38,7 @@ public enum BenchmarkRunner {
         do { address = try ClientAddress.resolve(host: o.endpoint.host, port: o.endpoint.port) } catch {
             throw BenchmarkError("\(error)")
         }
+        raiseFileDescriptorLimit()
         let loop = try EventLoop(name: "vlbench-client")
         loop.start()
         defer { loop.shutdown() }
@@ -191,4 +192,12 @@ public func processCPUSeconds() -> Double {
     var u = rusage()
     getrusage(RUSAGE_SELF.rawValue, &u)
     return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
+}
+
+/// Raises the soft RLIMIT_NOFILE to the hard limit so one process can hold thousands of streams.
+public func raiseFileDescriptorLimit() {
+    var r = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &r) == 0, r.rlim_cur < r.rlim_max else { return }
+    r.rlim_cur = r.rlim_max
+    _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &r)
 }

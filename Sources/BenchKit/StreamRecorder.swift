@@ -35,12 +35,16 @@ public struct StreamRecorder: Sendable {
     /// upstream's `json.loads` would.
     public mutating func handle(_ payload: [UInt8], at t: Double) {
         guard !finished else { return }
-        let j: JSONValue
-        do { j = try JSONParser.parse(payload) } catch {
-            fail("invalid JSON in stream: \(error)")
-            return
+        let c: ChunkSummary
+        if let f = ChunkSummary.fast(payload, isChat: isChat) {
+            c = f
+        } else {
+            do { c = try ChunkSummary.naive(payload, isChat: isChat) } catch {
+                fail("invalid JSON in stream: \(error)")
+                return
+            }
         }
-        if let choices = j["choices"]?.arrayValue, !choices.isEmpty {
+        if c.hasChoices {
             if !sawChunk {
                 output.ttft = t - sendTime
                 sawChunk = true
@@ -49,15 +53,13 @@ public struct StreamRecorder: Sendable {
             }
             last = t
             output.latency = t - sendTime
-            let first = choices[0]
-            let text = isChat ? first["delta"]?["content"]?.stringValue : first["text"]?.stringValue
-            if let text { output.generatedText += text }
-        } else if let usage = j["usage"], !usage.isNull {
-            if let c = usage["completion_tokens"]?.intValue { output.outputTokens = c }
-            if compat == .latest, let p = usage["prompt_tokens"]?.intValue { output.promptLen = p }
+            if let text = c.text { output.generatedText += text }
+        } else if c.hasUsage {
+            if let n = c.completionTokens { output.outputTokens = n }
+            if compat == .latest, let p = c.promptTokens { output.promptLen = p }
             if compat == .v0_11 { last = t; output.latency = t - sendTime }
-        } else if let e = j["error"] {
-            serverError = e["message"]?.stringValue ?? JSONWriter.string(e)
+        } else if let e = c.errorMessage {
+            serverError = e
         }
         if compat == .v0_11 && sawChunk { last = t; output.latency = t - sendTime }
     }

@@ -84,8 +84,8 @@ func chatOptions(port: Int, prompts: Int) -> BenchmarkOptions {
         #expect(r.outputs[0].error.contains("Cannot connect"))
     }
 
-    /// The real server, when its binary was built next to the tests (`swift build` builds it).
-    @Test func liveRunAgainstVLServe() async throws {
+    /// The vlserve binary built next to the tests (or `VLSERVE_BIN`) and the bundled model config.
+    static func vlserve() -> (bin: String, modelDir: String)? {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         var bin = dir.appendingPathComponent("vlserve").path
         if !FileManager.default.isExecutableFile(atPath: bin) {
@@ -95,9 +95,15 @@ func chatOptions(port: Int, prompts: Int) -> BenchmarkOptions {
         let modelDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("models/qwen2.5-vl-7b").path
         guard FileManager.default.isExecutableFile(atPath: bin), FileManager.default.fileExists(atPath: modelDir) else {
-            print("liveRunAgainstVLServe: no vlserve binary next to the tests (\(bin)); run `swift build` first. Skipped.")
-            return
+            print("LiveRunTests: no vlserve binary next to the tests (\(bin)); run `swift build` first. Skipped.")
+            return nil
         }
+        return (bin, modelDir)
+    }
+
+    /// The real server, when its binary was built next to the tests (`swift build` builds it).
+    @Test func liveRunAgainstVLServe() async throws {
+        guard let (bin, modelDir) = Self.vlserve() else { return }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("vlbench-live-\(getpid()).log").path
         let server = try ServerProcess(executable: bin, arguments: ["serve", "--host", "127.0.0.1", "--port", "0", "--model-dir", modelDir,
                                                                    "--decode-step-ms", "2"],
@@ -113,5 +119,25 @@ func chatOptions(port: Int, prompts: Int) -> BenchmarkOptions {
         #expect(r.outputs.allSatisfy { $0.itl.count >= 3 })
         let phases = PhaseTimings(before: try #require(r.serverMetricsBefore), after: try #require(r.serverMetricsAfter))
         #expect(phases.mean("vllm:request_prefill_time_seconds") != nil)
+    }
+
+    /// `vlbench compare` end to end: two conv implementations, same seeded text workload.
+    @Test func compareTwoVariants() async throws {
+        guard let (bin, modelDir) = Self.vlserve() else { return }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("vlbench-compare-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var o = chatOptions(port: 0, prompts: 6)
+        o.requestRate = .infinity
+        var cmp = VariantComparison(vlservePath: bin, commonServerArguments: ["--model-dir", modelDir, "--decode-step-ms", "1"],
+                                    variants: ServerVariant.convImpls("im2col,gemm"), outputDir: out, benchmark: o)
+        cmp.healthTimeout = 120
+        let results = try await cmp.run(log: { _ in })
+        #expect(results.map(\.variant.name) == ["im2col", "gemm"])
+        #expect(results.allSatisfy { $0.run.metrics.completed == 6 })
+        let md = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        #expect(md.contains("| Metric | im2col | gemm | Δ vs im2col |"))
+        #expect(FileManager.default.fileExists(atPath: out + "/chart.svg"))
+        let json = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: out + "/gemm.json"))))
+        #expect(json["variant"] == .string("gemm") && json["completed"] == .int(6))
     }
 }

@@ -19,6 +19,7 @@ public final class HTTPClient: @unchecked Sendable {
     private var open = 0
     private var waiting: [(bytes: [UInt8], handler: HTTPClientResponseHandler)] = []
     private var waitingHead = 0
+    private let readBuffer = ClientReadBuffer()
     /// Highest number of simultaneously open connections seen.
     public private(set) var peakConnections = 0
 
@@ -61,7 +62,7 @@ public final class HTTPClient: @unchecked Sendable {
     }
 
     private func openConnection(_ bytes: [UInt8], _ handler: HTTPClientResponseHandler) {
-        let c = HTTPClientConnection(loop: loop, address: address)
+        let c = HTTPClientConnection(loop: loop, address: address, readBuffer: readBuffer)
         open += 1
         peakConnections = max(peakConnections, open)
         // Weak: the pool may be released by its owner while connections still live on the loop;

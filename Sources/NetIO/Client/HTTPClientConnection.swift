@@ -21,12 +21,13 @@ final class HTTPClientConnection: IOEventHandler {
     var onIdle: ((HTTPClientConnection) -> Void)?
     var onClose: ((HTTPClientConnection) -> Void)?
     var idleSinceNanos: UInt64 = 0
-    private static let readSize = 64 << 10
-    private var readBuffer = [UInt8](repeating: 0, count: HTTPClientConnection.readSize)
+    /// Read buffer shared by every connection of one client (they all run on the same loop thread).
+    private let readBuffer: ClientReadBuffer
 
-    init(loop: EventLoop, address: ClientAddress) {
+    init(loop: EventLoop, address: ClientAddress, readBuffer: ClientReadBuffer) {
         self.loop = loop
         self.address = address
+        self.readBuffer = readBuffer
     }
 
     /// Starts connecting; `request` is sent once connected.
@@ -113,17 +114,17 @@ final class HTTPClientConnection: IOEventHandler {
 
     private func readAvailable() {
         while state == .receiving || state == .sending {
-            let n = readBuffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, HTTPClientConnection.readSize, 0) }
+            let n = recv(fd, readBuffer.pointer.baseAddress!, readBuffer.pointer.count, 0)
             if n > 0 {
                 let now = monotonicNanos()
                 do {
-                    let evs = try parser.feed(readBuffer[0..<n])
+                    let evs = try parser.feed(UnsafeRawBufferPointer(rebasing: readBuffer.pointer[0..<n]))
                     deliver(evs, now)
                 } catch {
                     fail(.invalidResponse(error))
                     return
                 }
-                if n < HTTPClientConnection.readSize { return }
+                if n < readBuffer.pointer.count { return }
                 continue
             }
             if n == 0 {
@@ -190,4 +191,12 @@ final class HTTPClientConnection: IOEventHandler {
         onIdle = nil
         onClose = nil
     }
+}
+
+/// One 64 KiB receive buffer per client, reused by all its connections on the loop thread, so
+/// thousands of idle streams do not each hold a buffer.
+final class ClientReadBuffer {
+    let pointer: UnsafeMutableRawBufferPointer
+    init(size: Int = 64 << 10) { pointer = .allocate(byteCount: size, alignment: 16) }
+    deinit { pointer.deallocate() }
 }

@@ -1,0 +1,59 @@
+import Testing
+@testable import BenchKit
+
+@Suite struct ChunkSummaryTests {
+    static let samples: [String] = [
+        #"{"id":"chatcmpl-abc","object":"chat.completion.chunk","created":1767225600,"model":"my-vlm","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}"#,
+        #"{"id":"x","choices":[{"index":0,"delta":{"content":" cat."},"logprobs":null,"finish_reason":"stop","stop_reason":null}]}"#,
+        #"{"id":"x","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":812,"total_tokens":815,"completion_tokens":3}}"#,
+        #"{"choices":[{"index":0,"text":"hi \"there\"\n\u00e9\ud83d\ude00"}]}"#,
+        #"{"choices":[{"index":0,"delta":{"content":"a\\b","tool_calls":[{"id":"t","function":{"arguments":"{\"x\": [1, 2]}"}}]}}]}"#,
+        #"{"choices":[{"index":0,"delta":{"reasoning":"think"}}]}"#,
+        #"{"choices":[{"index":0,"delta":{"content":null}}], "usage": null}"#,
+        #"{"error": {"message": "Internal server error", "type": "InternalServerError", "param": null, "code": 500}}"#,
+        #"{"error": {"type": "x"}}"#,
+        #" { "choices" : [ { "delta" : { "content" : "sp" } } , {"delta": {"content": "second"}} ] , "usage" : { "prompt_tokens" : 1.0e1 , "completion_tokens" : 2 } } "#,
+        #"{"choices":{"not":"an array"}}"#,
+        #"{"choices":[1, "x", true]}"#,
+        #"{}"#,
+        #"{"usage":{"completion_tokens":-1,"prompt_tokens":9223372036854775807}}"#,
+        #"{"a":[[[[{"b":[]}]]]],"choices":[{"delta":{}}]}"#,
+    ]
+
+    @Test func fastMatchesNaiveOnSamples() throws {
+        for s in Self.samples {
+            for isChat in [true, false] {
+                let bytes = Array(s.utf8)
+                let ref = try ChunkSummary.naive(bytes, isChat: isChat)
+                let fast = ChunkSummary.fast(bytes, isChat: isChat)
+                #expect(fast == ref, "\(s) chat=\(isChat)")
+            }
+        }
+        let u = try #require(ChunkSummary.fast(Array(Self.samples[2].utf8), isChat: true))
+        #expect(u.hasUsage && !u.hasChoices && u.promptTokens == 812 && u.completionTokens == 3)
+        let t = try #require(ChunkSummary.fast(Array(Self.samples[3].utf8), isChat: false))
+        #expect(t.text == "hi \"there\"\né😀")
+    }
+
+    /// Every truncation and single-byte corruption: the fast path either agrees with the reference
+    /// or declines (nil) so the reference decides; it never accepts what the reference rejects.
+    @Test func fastNeverDisagreesOnDamagedInput() {
+        var rng = SeededRandom(seed: 9)
+        let junk: [UInt8] = Array("{}[]\",:\\ 0a-e".utf8)
+        for s in Self.samples {
+            let bytes = Array(s.utf8)
+            var variants: [[UInt8]] = (0..<bytes.count).map { Array(bytes[..<$0]) }
+            for _ in 0..<200 {
+                var v = bytes
+                v[rng.int(in: 0, v.count - 1)] = junk[rng.int(in: 0, junk.count - 1)]
+                variants.append(v)
+            }
+            for v in variants {
+                let ref = try? ChunkSummary.naive(v, isChat: true)
+                if let f = ChunkSummary.fast(v, isChat: true) {
+                    #expect(ref != nil && f == ref!, "\(String(decoding: v, as: UTF8.self))")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# VLServe's default performance suite (the vllm-ascend run-performance-benchmarks.sh idea, for vlserve):
+# builds vlserve and vlbench in release mode, then runs `vlbench compare` once per scenario, each
+# scenario against every conv implementation, and writes everything under one results folder:
+#
+#   <out>/<scenario>/{<variant>.json,<variant>.server.log,report.md,chart.svg}
+#   <out>/client-overhead.txt      vlbench's own send lag (100 and 1000 req/s), streams, CPU per 1000 chunks
+#   <out>/README.md                index of the reports
+#
+# Usage: scripts/run-performance-benchmarks.sh [OUT_DIR]
+# Environment:
+#   MODEL_DIR      model config directory (default models/qwen2.5-vl-7b)
+#   CONV_IMPLS     comma list of variants (default direct,im2col,gemm)
+#   TEST_SELECTOR  regex; only scenarios whose name matches run (default: all)
+#   SERVER_ARGS    extra vlserve flags for every variant (default empty)
+#   SKIP_BUILD=1   use the existing .build/release binaries
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OUT=${1:-results/perf-$(date -u +%Y%m%d-%H%M%S)}
+MODEL_DIR=${MODEL_DIR:-models/qwen2.5-vl-7b}
+CONV_IMPLS=${CONV_IMPLS:-direct,im2col,gemm}
+TEST_SELECTOR=${TEST_SELECTOR:-.}
+SERVER_ARGS=${SERVER_ARGS:-}
+BIN=.build/release
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+    swift build -c release --product vlserve
+    swift build -c release --product vlbench
+fi
+mkdir -p "$OUT"
+echo "Results go to $OUT"
+
+# name | vlbench flags (the workload every variant gets; same seed everywhere)
+SCENARIOS=(
+  # The reference scenario: 200 requests at 16 req/s, one random-noise image each (256x256 or 1280x720).
+  "serving_random_mm_1img_qps16|--backend openai-chat --endpoint /v1/chat/completions --dataset-name random-mm --num-prompts 200 --request-rate 16 --random-input-len 128 --random-output-len 128 --random-mm-base-items-per-request 1 --seed 0"
+  # Same images, all at once: how the vision path behaves under a burst.
+  "serving_random_mm_1img_qpsinf|--backend openai-chat --endpoint /v1/chat/completions --dataset-name random-mm --num-prompts 200 --request-rate inf --random-input-len 128 --random-output-len 128 --random-mm-base-items-per-request 1 --seed 0"
+  # Small images only (256x256), where per-request overheads dominate.
+  "serving_random_mm_small_qps16|--backend openai-chat --endpoint /v1/chat/completions --dataset-name random-mm --num-prompts 200 --request-rate 16 --random-input-len 128 --random-output-len 128 --random-mm-bucket-config {(256,256,1):1.0} --seed 0"
+  # Text only: the conv implementation should not matter here (a control).
+  "serving_random_text_qps16|--backend openai-chat --endpoint /v1/chat/completions --dataset-name random --num-prompts 200 --request-rate 16 --random-input-len 1024 --random-output-len 128 --seed 0"
+)
+
+INDEX="$OUT/README.md"
+{
+    echo "# VLServe performance suite"
+    echo
+    echo "Date (UTC): $(date -u +%Y-%m-%dT%H:%M:%SZ). Machine: $(nproc) cores, $(uname -sr)."
+    echo "Model config: $MODEL_DIR. Variants: $CONV_IMPLS. Extra server flags: ${SERVER_ARGS:-none}."
+    echo
+    echo "| Scenario | Workload | Report |"
+    echo "|---|---|---|"
+} > "$INDEX"
+
+for entry in "${SCENARIOS[@]}"; do
+    name=${entry%%|*}
+    flags=${entry#*|}
+    if ! [[ "$name" =~ $TEST_SELECTOR ]]; then continue; fi
+    echo "=== $name"
+    # shellcheck disable=SC2086
+    "$BIN/vlbench" compare --vlserve "$BIN/vlserve" --conv-impls "$CONV_IMPLS" \
+        --server-args "--model-dir $MODEL_DIR $SERVER_ARGS" --output-dir "$OUT/$name" \
+        --percentile-metrics ttft,tpot,itl,e2el --metric-percentiles 50,90,99 $flags \
+        | tee "$OUT/$name.stdout.txt"
+    echo "| $name | \`$flags\` | [report]($name/report.md), [chart]($name/chart.svg) |" >> "$INDEX"
+done
+
+# vlbench's own overhead: send lag against the schedule, most concurrent streams, CPU per 1000 chunks.
+if [[ "client_overhead" =~ $TEST_SELECTOR ]]; then
+    echo "=== client_overhead"
+    LOG="$OUT/client-overhead.server.log"
+    "$BIN/vlserve" serve --host 127.0.0.1 --port 0 --model-dir "$MODEL_DIR" --max-num-seqs 4096 \
+        --max-waiting-requests 100000 --decode-step-ms 5 --per-seq-ms 0 $SERVER_ARGS > "$LOG" 2>&1 &
+    SERVER_PID=$!
+    trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
+    PORT=""
+    for _ in $(seq 1 600); do
+        PORT=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$LOG" | head -1 | sed 's/.*://') || true
+        if [[ -n "$PORT" ]] && curl -sf "http://127.0.0.1:$PORT/health" > /dev/null; then break; fi
+        sleep 0.5
+    done
+    COMMON="--base-url http://127.0.0.1:$PORT --backend openai-chat --endpoint /v1/chat/completions --dataset-name random --random-input-len 16 --disable-tqdm --report-send-lag"
+    {
+        echo "# vlbench client overhead ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
+        for rate in 100 1000; do
+            echo "## request rate $rate req/s (2000 requests, 32 output tokens each)"
+            # shellcheck disable=SC2086
+            "$BIN/vlbench" $COMMON --num-prompts 2000 --request-rate $rate --random-output-len 32 | grep -E '^vlbench:|Successful|Failed|Peak concurrent'
+        done
+        echo "## concurrent streams (4000 requests at once, 400 output tokens each)"
+        # shellcheck disable=SC2086
+        "$BIN/vlbench" $COMMON --num-prompts 4000 --request-rate inf --random-output-len 400 | grep -E '^vlbench:|Successful|Failed|Peak concurrent'
+    } | tee "$OUT/client-overhead.txt"
+    kill $SERVER_PID 2>/dev/null || true
+    wait $SERVER_PID 2>/dev/null || true
+    echo "| client_overhead | send lag at 100 and 1000 req/s, 4000 concurrent streams | [client-overhead.txt](client-overhead.txt) |" >> "$INDEX"
+fi
+
+echo "Done: $INDEX"
