@@ -9,7 +9,8 @@
 #endif
 
 void vl_patchify_rgb8(const uint8_t *pixels, int32_t width, int32_t grid_h, int32_t grid_w, int32_t patch,
-                      int32_t temporal, int32_t merge, const float *lut, float *out) {
+                      int32_t temporal, int32_t merge, const float *lut, float *out, int32_t row_begin,
+                      int32_t row_end) {
     const int32_t frame = patch * patch;
     const size_t dim = (size_t)3 * temporal * frame;
     const int32_t n = grid_h * grid_w;
@@ -20,7 +21,9 @@ void vl_patchify_rgb8(const uint8_t *pixels, int32_t width, int32_t grid_h, int3
 #else
     const int stream = 0;
 #endif
-    for (int32_t r = 0; r < n; r++) {
+    if (row_begin < 0) row_begin = 0;
+    if (row_end > n) row_end = n;
+    for (int32_t r = row_begin; r < row_end; r++) {
         const int32_t blk = r / (merge * merge), q = r % (merge * merge);
         const int32_t h = (blk / blocks_w) * merge + q / merge;
         const int32_t w = (blk % blocks_w) * merge + q % merge;

@@ -87,9 +87,11 @@ int vl_resample_vertical_rgb8(const uint8_t *src, size_t row_len, int32_t out_he
 /// Patchify for Qwen2-VL: `out` is `[grid_h*grid_w, 3*temporal*patch*patch]` float32; row r is the patch
 /// (h, w) of merge-block order, column ((c*temporal + t)*patch + i)*patch + j holds
 /// lut[c*256 + pixels[((h*patch + i)*width + w*patch + j)*3 + c]] for every frame t. `patch` <= 64;
-/// grid_h and grid_w must be multiples of `merge`.
+/// grid_h and grid_w must be multiples of `merge`. Only rows row_begin ..< row_end are written (so
+/// threads can split the work).
 void vl_patchify_rgb8(const uint8_t *pixels, int32_t width, int32_t grid_h, int32_t grid_w, int32_t patch,
-                      int32_t temporal, int32_t merge, const float *lut, float *out);
+                      int32_t temporal, int32_t merge, const float *lut, float *out, int32_t row_begin,
+                      int32_t row_end);
 
 /// Frees a buffer returned by this module.
 void vl_free(void *p);

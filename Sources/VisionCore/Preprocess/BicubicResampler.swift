@@ -29,8 +29,10 @@ public enum BicubicResampler {
     /// `.simd` when the CPU supports AVX2, else `.swift`.
     public static let defaultKernel: Kernel = vl_resample_simd_level() >= 2 ? .simd : .swift
 
-    /// Resizes `image` to `width x height` (both > 0).
-    public static func resize(_ image: RGBImage, width: Int, height: Int, kernel: Kernel = defaultKernel) -> RGBImage {
+    /// Resizes `image` to `width x height` (both > 0). `threads` > 1 splits the C kernels' rows over that
+    /// many GCD worker threads (the result is identical).
+    public static func resize(_ image: RGBImage, width: Int, height: Int, kernel: Kernel = defaultKernel,
+                              threads: Int = 1) -> RGBImage {
         precondition(width > 0 && height > 0 && image.width > 0 && image.height > 0,
                      "BicubicResampler: sizes must be positive")
         if width == image.width && height == image.height { return image }
@@ -40,14 +42,14 @@ public enum BicubicResampler {
         let needV = height != image.height
 
         if !needV {
-            let out = horizontalPass(image.pixels, inWidth: image.width, rows: 0..<image.height, coeffs: horiz, kernel: kernel)
+            let out = horizontalPass(image.pixels, inWidth: image.width, rows: 0..<image.height, coeffs: horiz, kernel: kernel, threads: threads)
             return RGBImage(width: width, height: height, pixels: out)
         }
         if needH && verticalFirst(fromWidth: image.width, fromHeight: image.height, toWidth: width, toHeight: height) {
             let temp = image.pixels.withUnsafeBufferPointer { src in
-                verticalPass(src, rowOffset: 0, rowLength: image.width * 3, coeffs: vert, kernel: kernel)
+                verticalPass(src, rowOffset: 0, rowLength: image.width * 3, coeffs: vert, kernel: kernel, threads: threads)
             }
-            let out = horizontalPass(temp, inWidth: image.width, rows: 0..<height, coeffs: horiz, kernel: kernel)
+            let out = horizontalPass(temp, inWidth: image.width, rows: 0..<height, coeffs: horiz, kernel: kernel, threads: threads)
             return RGBImage(width: width, height: height, pixels: out)
         }
         // Source rows the vertical pass reads (Pillow's ybox_first ..< ybox_last).
@@ -55,28 +57,36 @@ public enum BicubicResampler {
         let last = Int(vert.starts[height - 1] + vert.counts[height - 1])
         if !needH {
             let out = image.pixels.withUnsafeBufferPointer { src in
-                verticalPass(src, rowOffset: 0, rowLength: image.width * 3, coeffs: vert, kernel: kernel)
+                verticalPass(src, rowOffset: 0, rowLength: image.width * 3, coeffs: vert, kernel: kernel, threads: threads)
             }
             return RGBImage(width: width, height: height, pixels: out)
         }
-        let temp = horizontalPass(image.pixels, inWidth: image.width, rows: first..<last, coeffs: horiz, kernel: kernel)
+        let temp = horizontalPass(image.pixels, inWidth: image.width, rows: first..<last, coeffs: horiz, kernel: kernel, threads: threads)
         let out = temp.withUnsafeBufferPointer { src in
-            verticalPass(src, rowOffset: first, rowLength: width * 3, coeffs: vert, kernel: kernel)
+            verticalPass(src, rowOffset: first, rowLength: width * 3, coeffs: vert, kernel: kernel, threads: threads)
         }
         return RGBImage(width: width, height: height, pixels: out)
     }
 
     /// Horizontal pass over source `rows`; returns `[rows.count, outWidth, 3]` uint8.
     static func horizontalPass(_ pixels: [UInt8], inWidth: Int, rows: Range<Int>, coeffs: BicubicCoefficients,
-                               kernel: Kernel) -> [UInt8] {
+                               kernel: Kernel, threads: Int = 1) -> [UInt8] {
         if kernel == .swift { return horizontalPassSwift(pixels, inWidth: inWidth, rows: rows, coeffs: coeffs) }
         let outWidth = coeffs.outSize
         let (taps, starts, weights) = coeffs.padded()
         return [UInt8](unsafeUninitializedCapacity: rows.count * outWidth * 3) { out, initialized in
             pixels.withUnsafeBufferPointer { src in
-                vl_resample_horizontal_rgb8(src.baseAddress! + rows.lowerBound * inWidth * 3, inWidth * 3,
-                                            Int32(inWidth), Int32(rows.count), out.baseAddress!, outWidth * 3,
-                                            Int32(outWidth), starts, weights, Int32(taps), kernel == .simd ? 1 : 0)
+                starts.withUnsafeBufferPointer { st in
+                    weights.withUnsafeBufferPointer { wt in
+                        let s = src.baseAddress! + rows.lowerBound * inWidth * 3, o = out.baseAddress!
+                        ParallelRows.run(rows.count, threads: threads) { part in
+                            vl_resample_horizontal_rgb8(s + part.lowerBound * inWidth * 3, inWidth * 3, Int32(inWidth),
+                                                        Int32(part.count), o + part.lowerBound * outWidth * 3,
+                                                        outWidth * 3, Int32(outWidth), st.baseAddress!, wt.baseAddress!,
+                                                        Int32(taps), kernel == .simd ? 1 : 0)
+                        }
+                    }
+                }
             }
             initialized = rows.count * outWidth * 3
         }
@@ -84,19 +94,35 @@ public enum BicubicResampler {
 
     /// Vertical pass: output row `y` reads source rows `starts[y] - rowOffset ..< + counts[y]`.
     static func verticalPass(_ src: UnsafeBufferPointer<UInt8>, rowOffset: Int, rowLength: Int,
-                             coeffs: BicubicCoefficients, kernel: Kernel) -> [UInt8] {
+                             coeffs: BicubicCoefficients, kernel: Kernel, threads: Int = 1) -> [UInt8] {
         if kernel == .swift { return verticalPassSwift(src, rowOffset: rowOffset, rowLength: rowLength, coeffs: coeffs) }
         let outHeight = coeffs.outSize
-        var rc = Int32(VL_OK)
+        var failed = false
+        let ksize = coeffs.kernelSize
         let out = [UInt8](unsafeUninitializedCapacity: outHeight * rowLength) { out, initialized in
-            rc = vl_resample_vertical_rgb8(src.baseAddress!, rowLength, Int32(outHeight), coeffs.starts, coeffs.counts,
-                                           coeffs.weights, Int32(coeffs.kernelSize), Int32(rowOffset),
-                                           out.baseAddress!, kernel == .simd ? 1 : 0)
-            if Int(rc) != VL_OK { out.initialize(repeating: 0) }
+            coeffs.starts.withUnsafeBufferPointer { st in
+                coeffs.counts.withUnsafeBufferPointer { ct in
+                    coeffs.weights.withUnsafeBufferPointer { wt in
+                        let o = out.baseAddress!
+                        let results = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(threads, 1))
+                        results.initialize(repeating: Int32(VL_OK))
+                        defer { results.deallocate() }
+                        ParallelRows.run(outHeight, threads: threads) { part in
+                            let rc = vl_resample_vertical_rgb8(
+                                src.baseAddress!, rowLength, Int32(part.count), st.baseAddress! + part.lowerBound,
+                                ct.baseAddress! + part.lowerBound, wt.baseAddress! + part.lowerBound * ksize,
+                                Int32(ksize), Int32(rowOffset), o + part.lowerBound * rowLength, kernel == .simd ? 1 : 0)
+                            if Int(rc) != VL_OK { results[0] = rc }
+                        }
+                        failed = Int(results[0]) != VL_OK
+                    }
+                }
+            }
+            if failed { out.initialize(repeating: 0) }
             initialized = outHeight * rowLength
         }
         // Only a failed malloc of one row of accumulators can fail; fall back to the Swift loops.
-        if Int(rc) != VL_OK { return verticalPassSwift(src, rowOffset: rowOffset, rowLength: rowLength, coeffs: coeffs) }
+        if failed { return verticalPassSwift(src, rowOffset: rowOffset, rowLength: rowLength, coeffs: coeffs) }
         return out
     }
 

@@ -29,11 +29,16 @@ public struct PreprocessTiming: Sendable, Equatable {
 /// merge-block order, grid `[1, H/14, W/14]`.
 public struct ImagePreprocessor: Sendable {
     public let config: PreprocessorConfig
+    /// Threads the resize and patchify phases may use (1 = the calling thread only; results are identical).
+    public let threads: Int
     /// The exact normalised float32 value per channel and uint8 value (`[3 * 256]`).
     let table: [Float]
 
-    public init(config: PreprocessorConfig) {
+    /// `threads` > 1 splits the resize and patchify rows over that many GCD worker threads; keep 1 where
+    /// requests already run in parallel.
+    public init(config: PreprocessorConfig, threads: Int = 1) {
         self.config = config
+        self.threads = max(1, threads)
         self.table = Patchifier.normalizationTable(config)
     }
 
@@ -80,10 +85,10 @@ public struct ImagePreprocessor: Sendable {
     func preprocess(_ image: RGBImage, timing: inout PreprocessTiming) throws(PreprocessingError) -> PreprocessedImage {
         let t0 = ContinuousClock.now
         let (h, w) = try targetSize(height: image.height, width: image.width)
-        let resized = BicubicResampler.resize(image, width: w, height: h)
+        let resized = BicubicResampler.resize(image, width: w, height: h, threads: threads)
         timing.resizeSeconds = Self.seconds(since: t0)
         let t1 = ContinuousClock.now
-        let result = Patchifier.fast(resized, config: config, table: table)
+        let result = Patchifier.fast(resized, config: config, table: table, threads: threads)
         timing.patchifySeconds = Self.seconds(since: t1)
         return result
     }

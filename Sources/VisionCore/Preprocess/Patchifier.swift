@@ -38,7 +38,7 @@ public enum Patchifier {
 
     /// Fast path: `pixel_values [gh*gw, D]` from a resized image.
     public static func fast(_ image: RGBImage, config: PreprocessorConfig,
-                            table: [Float]? = nil, useC: Bool = true) -> PreprocessedImage {
+                            table: [Float]? = nil, useC: Bool = true, threads: Int = 1) -> PreprocessedImage {
         let (gh, gw) = grid(image, config)
         let P = config.patchSize, T = config.temporalPatchSize, M = config.mergeSize
         let D = config.patchDimension
@@ -48,8 +48,15 @@ public enum Patchifier {
         let frame = P * P
         if useC && P <= 64 {
             let values = [Float](unsafeUninitializedCapacity: n * D) { out, initialized in
-                vl_patchify_rgb8(image.pixels, Int32(width), Int32(gh), Int32(gw), Int32(P), Int32(T), Int32(M),
-                                 lut, out.baseAddress!)
+                image.pixels.withUnsafeBufferPointer { px in
+                    lut.withUnsafeBufferPointer { l in
+                        let o = out.baseAddress!
+                        ParallelRows.run(n, threads: threads) { part in
+                            vl_patchify_rgb8(px.baseAddress!, Int32(width), Int32(gh), Int32(gw), Int32(P), Int32(T),
+                                             Int32(M), l.baseAddress!, o, Int32(part.lowerBound), Int32(part.upperBound))
+                        }
+                    }
+                }
                 initialized = n * D
             }
             return PreprocessedImage(pixelValues: values, gridT: 1, gridH: gh, gridW: gw, mergeSize: M, patchDimension: D)

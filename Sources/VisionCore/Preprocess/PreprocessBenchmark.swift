@@ -5,16 +5,17 @@ public enum PreprocessBenchmark {
     public typealias Sample = PreprocessTiming
 
     /// Runs `iterations` timed preprocessings of `jpegBytes` (any JPEG or PNG) after one untimed warm-up;
-    /// returns each run's total time in milliseconds.
-    public static func run(jpegBytes: [UInt8], iterations: Int,
+    /// returns each run's total time in milliseconds. `threads` as in `ImagePreprocessor`.
+    public static func run(jpegBytes: [UInt8], iterations: Int, threads: Int = 1,
                            config: PreprocessorConfig = .qwen25VLDefault) throws -> [Double] {
-        try runDetailed(bytes: jpegBytes, iterations: iterations, config: config).map { $0.totalSeconds * 1000 }
+        try runDetailed(bytes: jpegBytes, iterations: iterations, threads: threads, config: config)
+            .map { $0.totalSeconds * 1000 }
     }
 
     /// Like `run`, returning the per-phase timings of each run.
-    public static func runDetailed(bytes: [UInt8], iterations: Int,
+    public static func runDetailed(bytes: [UInt8], iterations: Int, threads: Int = 1,
                                    config: PreprocessorConfig = .qwen25VLDefault) throws -> [Sample] {
-        let processor = ImagePreprocessor(config: config)
+        let processor = ImagePreprocessor(config: config, threads: threads)
         _ = try processor.preprocess(encoded: bytes)
         var samples: [Sample] = []
         samples.reserveCapacity(max(iterations, 0))

@@ -30,6 +30,27 @@ import Testing
         #expect(try processor.preprocess(image) == reference)
     }
 
+    @Test func threadsGiveIdenticalResults() throws {
+        for name in ["photo_640x480", "pattern_10x2000", "photo_1000x1000_down224", "pattern_5x1"] {
+            let c = try #require(PreprocessFixtures.cases.first { $0.name == name })
+            let bytes = try PreprocessFixtures.bytes(c.file)
+            let one = try ImagePreprocessor(config: c.config).preprocess(encoded: bytes).image
+            for threads in [2, 3] {
+                let many = try ImagePreprocessor(config: c.config, threads: threads).preprocess(encoded: bytes).image
+                #expect(many == one, "\(name) with \(threads) threads")
+            }
+            #expect(fnv1a64(one.pixelValues) == c.pixelValuesHash)
+        }
+    }
+
+    @Test func benchmarkRuns() throws {
+        let c = try #require(PreprocessFixtures.cases.first { $0.name == "photo_q50_odd_420" })
+        let times = try PreprocessBenchmark.run(jpegBytes: try PreprocessFixtures.bytes(c.file), iterations: 3)
+        #expect(times.count == 3 && times.allSatisfy { $0 > 0 })
+        #expect(PreprocessBenchmark.median([3, 1, 2]) == 2 && PreprocessBenchmark.median([4, 1, 2, 3]) == 2.5)
+        #expect(throws: ImageInputError.self) { try PreprocessBenchmark.run(jpegBytes: [1, 2, 3], iterations: 1) }
+    }
+
     @Test func torchvisionDifferenceIsRecorded() {
         // Reported, not bounded: the fixture script records the torchvision backend's deviation.
         let photos = PreprocessFixtures.cases.filter { $0.torchvisionMaxAbsDiff != nil }
