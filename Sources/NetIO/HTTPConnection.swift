@@ -177,7 +177,7 @@ final class HTTPConnection: IOEventHandler {
 
     func send(_ responder: HTTPResponder, status: Int, headers: [(String, String)], body: [UInt8]) {
         guard !closed, responder === inFlight, responder.state == .pending else { return }
-        let noBody = status < 200 || status == 204 || status == 304
+        let noBody = status == 204 || status == 304
         writeHead(status: status, headers: headers, framing: noBody ? HTTPResponseFraming.none : .contentLength(body.count))
         if !noBody && !currentIsHead { out.append(contentsOf: body) }
         responder.state = .finished
@@ -219,6 +219,13 @@ final class HTTPConnection: IOEventHandler {
 
     private func writeHead(status: Int, headers: [(String, String)], framing: HTTPResponseFraming) {
         if out.isEmpty { out.reserveCapacity(512) }
+        // 1xx are interim responses the transport sends itself (100 Continue); a handler cannot end a
+        // request with one, so an out-of-range status becomes 500.
+        guard (200...999).contains(status) else {
+            config.log?("handler answered with status \(status); sending 500 instead")
+            writeHead(status: 500, headers: headers, framing: framing)
+            return
+        }
         let statusValue = status == 200 ? HTTPStatus.ok : HTTPStatus(code: status)
         // RFC 9110 §2.5: answer with our own version (1.1) even to 1.0 clients; framing follows theirs.
         HTTPResponseWriter.writeStatusLine(version: .http1_1, status: statusValue, into: &out)

@@ -28,7 +28,8 @@ public final class HTTPResponder: @unchecked Sendable {
         self.loop = loop
     }
 
-    /// Sends a whole response with `Content-Length: body.count` (no body for HEAD, 1xx, 204, 304).
+    /// Sends a whole response with `Content-Length: body.count` (no body for HEAD, 204, 304).
+    /// `status` is 200...999 (anything else is sent as 500; `100 Continue` is the transport's job).
     public func send(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
         if loop.inEventLoop {
             connection.send(self, status: status, headers: headers, body: body)
