@@ -114,7 +114,33 @@ int vl_png_decode_rgb(const uint8_t *data, size_t len, uint8_t *out, size_t out_
     int has_alpha = ihdr.color_type == SPNG_COLOR_TYPE_GRAYSCALE_ALPHA ||
                     ihdr.color_type == SPNG_COLOR_TYPE_TRUECOLOR_ALPHA;
     int r;
-    if (!has_alpha && !has_trns) {
+    // Colour-key tRNS on gray (<= 8 bit) and RGB images, the way Pillow 13 applies it: it keeps the raw
+    // tRNS number and compares it with the 8-bit pixel it decoded (gray scaled to 0..255, 16-bit RGB
+    // reduced to its high byte). A match becomes white (alpha 0 over white), everything else is kept
+    // (alpha 255 over white is the identity). 16-bit gray keeps libspng's exact 16-bit comparison
+    // (Pillow compares in "I;16" too).
+    int key_trns = has_trns && !has_alpha &&
+                   ((ihdr.color_type == SPNG_COLOR_TYPE_GRAYSCALE && ihdr.bit_depth <= 8) ||
+                    ihdr.color_type == SPNG_COLOR_TYPE_TRUECOLOR);
+    if (key_trns) {
+        size_t need = 0;
+        r = spng_decoded_image_size(ctx, SPNG_FMT_RGB8, &need);
+        if (r == 0 && need != out_len) r = SPNG_EOVERFLOW;
+        if (r == 0) r = spng_decode_image(ctx, out, out_len, SPNG_FMT_RGB8, 0);
+        if (r == 0) {
+            uint32_t kr, kg, kb;
+            if (ihdr.color_type == SPNG_COLOR_TYPE_GRAYSCALE) {
+                kr = kg = kb = trns.gray;
+            } else {
+                kr = trns.red; kg = trns.green; kb = trns.blue;
+            }
+            const size_t n = w * h;
+            for (size_t i = 0; i < n; i++) {
+                uint8_t *px = out + 3 * i;
+                if (px[0] == kr && px[1] == kg && px[2] == kb) { px[0] = 255; px[1] = 255; px[2] = 255; }
+            }
+        }
+    } else if (!has_alpha && !has_trns) {
         size_t need = 0;
         r = spng_decoded_image_size(ctx, SPNG_FMT_RGB8, &need);
         if (r == 0 && need != out_len) r = SPNG_EOVERFLOW;

@@ -63,7 +63,8 @@ int vl_png_read_header(const uint8_t *data, size_t len, vl_png_info *info, char 
 /// Decodes a PNG into RGB8 (`out` holds width*height*3 bytes). 16-bit samples keep their high byte
 /// (libpng strip-16); low bit depths are scaled to 0...255; palette is expanded. An alpha channel or a
 /// tRNS chunk is composited onto opaque white with Pillow's Image.alpha_composite integer arithmetic
-/// (transformers 5.x `convert_to_rgb`). Gamma, sBIT and colour profiles are ignored (as Pillow does).
+/// (transformers 5.x `convert_to_rgb`); colour-key tRNS on gray <= 8 bit and RGB is matched as Pillow 13
+/// does (raw key against the 8-bit pixel). Gamma, sBIT and colour profiles are ignored (as Pillow does).
 int vl_png_decode_rgb(const uint8_t *data, size_t len, uint8_t *out, size_t out_len, char *err, size_t err_len);
 
 /// Resampling SIMD level available at run time: 2 = AVX2, 0 = portable C.

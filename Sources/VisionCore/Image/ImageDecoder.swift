@@ -9,7 +9,10 @@ import CImageCodecs
 ///   are ignored, as in Pillow. At most `maxProgressiveScans` scans per progressive image.
 /// - PNG (libspng): bit depths 1/2/4/8/16, gray, gray+alpha, palette (with tRNS), RGB, RGBA, interlaced.
 ///   16-bit samples keep their high byte (libpng strip-16; see shared/docs/README.md). Alpha and tRNS
-///   are composited onto white with Pillow's `alpha_composite` integer arithmetic.
+///   are composited onto white with Pillow's `alpha_composite` integer arithmetic. A colour-key tRNS on
+///   gray (1/2/4/8-bit) and RGB (8/16-bit) images is matched the way Pillow 13 does it: the raw tRNS number
+///   against the decoded 8-bit pixel (so a 2-bit gray key 1 matches nothing, a 16-bit RGB key matches
+///   high bytes); 16-bit gray keys are compared at 16 bits. Palette indices beyond the PLTE are black.
 /// - No EXIF orientation is applied (transformers' processor does not apply it either for an
 ///   already-opened image); no gamma or ICC colour management (Pillow does neither by default).
 /// - The pixel limit is checked from the header before any pixel memory is allocated.
