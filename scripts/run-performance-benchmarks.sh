@@ -13,7 +13,7 @@
 #   CONV_IMPLS     comma list of variants (default direct,im2col,gemm)
 #   TEST_SELECTOR  regex; only scenarios whose name matches run (default: all)
 #   SERVER_ARGS    extra vlserve flags for every variant (default empty)
-#   SKIP_BUILD=1   use the existing .build/release binaries
+#   SKIP_BUILD=1   use existing binaries from $BIN (default .build/release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +22,7 @@ MODEL_DIR=${MODEL_DIR:-models/qwen2.5-vl-7b}
 CONV_IMPLS=${CONV_IMPLS:-direct,im2col,gemm}
 TEST_SELECTOR=${TEST_SELECTOR:-.}
 SERVER_ARGS=${SERVER_ARGS:-}
-BIN=.build/release
+BIN=${BIN:-.build/release}
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
@@ -62,7 +62,7 @@ for entry in "${SCENARIOS[@]}"; do
     echo "=== $name"
     # shellcheck disable=SC2086
     "$BIN/vlbench" compare --vlserve "$BIN/vlserve" --conv-impls "$CONV_IMPLS" \
-        --server-args "--model-dir $MODEL_DIR $SERVER_ARGS" --output-dir "$OUT/$name" \
+        --server-args="--model-dir $MODEL_DIR $SERVER_ARGS" --output-dir "$OUT/$name" \
         --percentile-metrics ttft,tpot,itl,e2el --metric-percentiles 50,90,99 $flags \
         | tee "$OUT/$name.stdout.txt"
     echo "| $name | \`$flags\` | [report]($name/report.md), [chart]($name/chart.svg) |" >> "$INDEX"

@@ -10,7 +10,7 @@ struct CompareCommand: AsyncParsableCommand {
         abstract: "Start vlserve once per variant, run the same benchmark against each, and write a side-by-side report.",
         discussion: """
         Examples:
-          vlbench compare --conv-impls direct,im2col,gemm --server-args "--model-dir models/qwen2.5-vl-7b" \\
+          vlbench compare --conv-impls direct,im2col,gemm --server-args="--model-dir models/qwen2.5-vl-7b" \\
             --backend openai-chat --dataset-name random-mm --num-prompts 200 --request-rate 16
           vlbench compare --variant "small=--max-num-seqs 8" --variant "big=--max-num-seqs 64" ...
         """)
@@ -18,7 +18,7 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(help: "Path of the vlserve binary (default: next to vlbench, else .build/release/vlserve).") var vlserve: String?
     @Option(name: .customLong("conv-impls"), help: "Comma list of Conv3d implementations; one variant each (--conv-impl X).") var convImpls: String?
     @Option(help: "A variant as NAME=FLAGS (e.g. \"batch8=--max-num-seqs 8\"); repeatable.") var variant: [String] = []
-    @Option(name: .customLong("server-args"), help: "Flags passed to every vlserve variant (quoted).") var serverArgs: String = ""
+    @Option(name: .customLong("server-args"), help: "Flags passed to every vlserve variant (quoted; write --server-args=\"--flag value\" since the value starts with --).") var serverArgs: String = ""
     @Option(name: .customLong("output-dir"), help: "Where the JSON files, server logs, report.md and chart.svg go (default results/compare-<date>).") var outputDir: String?
     @Option(name: .customLong("health-timeout"), help: "Seconds to wait for GET /health.") var healthTimeout: Double = 600
 
