@@ -77,6 +77,12 @@ public enum BenchmarkRunner {
         }
         guard !samples.isEmpty else { throw BenchmarkError("the dataset produced no requests (--num-prompts \(o.numPrompts))") }
 
+        // Random prompts cut to the intended length in the server's tokens (latest upstream).
+        switch o.dataset {
+        case .random, .randomMM:
+            if let fitted = await api.fitRandomPrompts(samples, model: servedName) { samples = fitted }
+        default: break
+        }
         // Prompt lengths from the server's tokenizer when it has /tokenize.
         if let counts = await api.tokenCounts(samples.map(\.prompt), model: servedName) {
             for i in samples.indices { samples[i].promptLen = counts[i] }

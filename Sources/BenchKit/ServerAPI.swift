@@ -55,6 +55,40 @@ struct ServerAPI: Sendable {
         return ok ? out : nil
     }
 
+    /// Server token ids of `prompt` (`/tokenize` → `tokens`), or nil.
+    func tokens(_ prompt: String, model: String) async -> [Int]? {
+        let body = JSONWriter.bytes(.object([("model", .string(model)), ("prompt", .string(prompt)), ("add_special_tokens", .bool(false))]))
+        guard let (head, data) = try? await client.fetch(request(path: "/tokenize", body: body)), head.status.code == 200,
+              let j = try? JSONParser.parse(data), let t = j["tokens"]?.arrayValue else { return nil }
+        let ids = t.compactMap(\.intValue)
+        return ids.count == t.count ? ids : nil
+    }
+
+    /// Text of `tokens` via `/detokenize` (`{"tokens"}` → `{"prompt"}`), or nil.
+    func detokenize(_ tokens: [Int], model: String) async -> String? {
+        let body = JSONWriter.bytes(.object([("model", .string(model)), ("tokens", .array(tokens.map { .int($0) }))]))
+        guard let (head, data) = try? await client.fetch(request(path: "/detokenize", body: body)), head.status.code == 200,
+              let j = try? JSONParser.parse(data) else { return nil }
+        return j["prompt"]?.stringValue
+    }
+
+    /// Latest `vllm bench serve` for random prompts: when the server's count of the first prompt
+    /// differs from the intended length, every prompt longer than intended on the server is cut to
+    /// that many server tokens and detokenised. Returns the adjusted prompts (nil = unchanged).
+    func fitRandomPrompts(_ samples: [SampleRequest], model: String) async -> [SampleRequest]? {
+        guard let first = samples.first, let t0 = await tokens(first.prompt, model: model), t0.count != first.promptLen else { return nil }
+        var out = samples
+        for i in out.indices {
+            let target = out[i].promptLen
+            guard let t = i == 0 ? t0 : await tokens(out[i].prompt, model: model) else { return nil }
+            if t.count > target {
+                guard let text = await detokenize(Array(t.prefix(target)), model: model) else { return nil }
+                out[i].prompt = text
+            }
+        }
+        return out
+    }
+
     private func count(_ prompt: String, model: String) async -> Int? {
         let body = JSONWriter.bytes(.object([("model", .string(model)), ("prompt", .string(prompt)), ("add_special_tokens", .bool(true))]))
         guard let (head, data) = try? await client.fetch(request(path: "/tokenize", body: body)), head.status.code == 200,
