@@ -155,14 +155,14 @@ int vl_jpeg_decode_rgb(const uint8_t *data, size_t len, uint8_t *out, size_t out
             JDIMENSION n = cinfo.output_height - first;
             if (n > 16) n = 16;
             for (JDIMENSION i = 0; i < n; i++) rows[i] = out + (size_t)(first + i) * w * 3;
-            jpeg_read_scanlines(&cinfo, rows, n);
+            if (jpeg_read_scanlines(&cinfo, rows, n) == 0) break;  // no progress (cannot happen with a memory source)
         }
     } else {
         JSAMPARRAY buf = (*cinfo.mem->alloc_sarray)((j_common_ptr)&cinfo, JPOOL_IMAGE,
                                                     (JDIMENSION)(w * (size_t)comps), 1);
         while (cinfo.output_scanline < cinfo.output_height) {
             size_t y = cinfo.output_scanline;
-            if (jpeg_read_scanlines(&cinfo, buf, 1) != 1) continue;
+            if (jpeg_read_scanlines(&cinfo, buf, 1) != 1) break;  // no progress (cannot happen with a memory source)
             const uint8_t *src = buf[0];
             uint8_t *dst = out + y * w * 3;
             if (comps == 1) {
@@ -182,6 +182,11 @@ int vl_jpeg_decode_rgb(const uint8_t *data, size_t len, uint8_t *out, size_t out
                 }
             }
         }
+    }
+    if (cinfo.output_scanline < cinfo.output_height) {
+        vl_set_err(err, err_len, "JPEG decoder stopped at row %u of %u", cinfo.output_scanline, cinfo.output_height);
+        jpeg_destroy_decompress(&cinfo);
+        return VL_ERR_TRUNCATED;
     }
     jpeg_finish_decompress(&cinfo);
     jpeg_destroy_decompress(&cinfo);

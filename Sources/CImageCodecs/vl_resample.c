@@ -143,18 +143,20 @@ static void vl_v_avx2(const uint8_t *src, size_t row_len, int out_height, const 
 }
 #endif
 
-static int vl_simd_level_cached = -1;
+static int vl_simd_level_cached = -1;  // accessed atomically (relaxed): every thread computes the same value
 
 int vl_resample_simd_level(void) {
-    if (vl_simd_level_cached < 0) {
+    int level = __atomic_load_n(&vl_simd_level_cached, __ATOMIC_RELAXED);
+    if (level < 0) {
 #ifdef VL_X86
         __builtin_cpu_init();
-        vl_simd_level_cached = __builtin_cpu_supports("avx2") ? 2 : 0;
+        level = __builtin_cpu_supports("avx2") ? 2 : 0;
 #else
-        vl_simd_level_cached = 0;
+        level = 0;
 #endif
+        __atomic_store_n(&vl_simd_level_cached, level, __ATOMIC_RELAXED);
     }
-    return vl_simd_level_cached;
+    return level;
 }
 
 void vl_resample_horizontal_rgb8(const uint8_t *src, size_t src_stride, int32_t in_width, int32_t rows,
