@@ -27,6 +27,29 @@ public final class ServerProcess: @unchecked Sendable {
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        ServerProcess.live.withLock { $0.insert(process.processIdentifier) }
+    }
+
+    /// Child servers still running, killed by the signal cleanup.
+    static let live = LockedPIDs()
+    nonisolated(unsafe) static var signalSources: [DispatchSourceSignal] = []
+
+    /// On SIGINT/SIGTERM: SIGTERM every child server started here, then exit with 128+signal, so an
+    /// interrupted `vlbench compare` leaves no server behind. Call once, from the main thread.
+    public static func installSignalCleanup() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            src.setEventHandler {
+                let pids = live.withLock { $0 }
+                for p in pids { kill(p, SIGTERM) }
+                usleep(500_000)
+                for p in pids { kill(p, SIGKILL) }
+                exit(128 + sig)
+            }
+            src.resume()
+            signalSources.append(src)
+        }
     }
 
     /// Polls `GET /health` every 250 ms until 200, the process exits, or `timeout` seconds pass.
@@ -57,6 +80,7 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// SIGTERM, wait up to `stopTimeout` s, then SIGKILL; waits for the exit.
     public func stop(stopTimeout: Double = 15) {
+        defer { ServerProcess.live.withLock { $0.remove(process.processIdentifier) } }
         guard process.isRunning else { return }
         process.terminate()
         let deadline = Date().addingTimeInterval(stopTimeout)
@@ -90,5 +114,16 @@ public final class ServerProcess: @unchecked Sendable {
         }
         guard ok else { throw BenchmarkError("could not bind a free port") }
         return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
+
+/// A lock-protected set of process ids.
+final class LockedPIDs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pids: Set<Int32> = []
+    func withLock<T>(_ body: (inout Set<Int32>) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&pids)
     }
 }

@@ -30,6 +30,7 @@ struct CompareCommand: AsyncParsableCommand {
         guard !variants.isEmpty else { throw ValidationError("give --conv-impls or at least one --variant") }
         var o = try args.options()
         o.disableProgress = true
+        ServerProcess.installSignalCleanup()
         let dir = outputDir ?? "results/compare-\(ResultFile.timestamp())"
         let cmp = VariantComparison(vlservePath: vlserve ?? Self.defaultVLServe(),
                                     commonServerArguments: ServerVariant.shellSplit(serverArgs), variants: variants,
