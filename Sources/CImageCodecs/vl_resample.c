@@ -63,7 +63,45 @@ static inline void vl_h_avx2_rows(const uint8_t *src, size_t src_stride, int row
                                   int out_width, const int32_t *starts, const int32_t *weights, int k, int pairs,
                                   const __m256i *wv) {
     const __m256i half = _mm256_set1_epi32(1 << 21);
-    for (int y = 0; y < rows; y++) {
+    int y = 0;
+    // Two rows at a time share each weight vector load.
+    for (; y + 1 < rows; y += 2) {
+        const uint8_t *row0 = src + (size_t)y * src_stride, *row1 = row0 + src_stride;
+        uint8_t *o0 = dst + (size_t)y * dst_stride, *o1 = o0 + dst_stride;
+        for (int p = 0; p < pairs; p++) {
+            const size_t ia = 3 * (size_t)starts[2 * p], ib = 3 * (size_t)starts[2 * p + 1];
+            const __m256i *w = wv + (size_t)p * k;
+            __m256i acc0 = half, acc1 = half;
+            for (int i = 0; i < k; i++) {
+                int32_t a0, b0, a1, b1;
+                memcpy(&a0, row0 + ia + 3 * i, 4);
+                memcpy(&b0, row0 + ib + 3 * i, 4);
+                memcpy(&a1, row1 + ia + 3 * i, 4);
+                memcpy(&b1, row1 + ib + 3 * i, 4);
+                __m256i wi = _mm256_load_si256(w + i);
+                __m128i x0 = _mm_unpacklo_epi32(_mm_cvtsi32_si128(a0), _mm_cvtsi32_si128(b0));
+                __m128i x1 = _mm_unpacklo_epi32(_mm_cvtsi32_si128(a1), _mm_cvtsi32_si128(b1));
+                acc0 = _mm256_add_epi32(acc0, _mm256_mullo_epi32(_mm256_cvtepu8_epi32(x0), wi));
+                acc1 = _mm256_add_epi32(acc1, _mm256_mullo_epi32(_mm256_cvtepu8_epi32(x1), wi));
+            }
+            acc0 = _mm256_srai_epi32(acc0, 22);
+            acc1 = _mm256_srai_epi32(acc1, 22);
+            // packs within 128-bit lanes: [A0 A1 | B0 B1] as int16, then to u8 (saturating = clip8)
+            __m256i s16 = _mm256_packs_epi32(acc0, acc1);
+            __m128i u8 = _mm_packus_epi16(_mm256_castsi256_si128(s16), _mm256_extracti128_si256(s16, 1));
+            uint8_t t[16];
+            _mm_storeu_si128((__m128i *)t, u8);
+            // t: [A0.rgbx, A1.rgbx, B0.rgbx, B1.rgbx]
+            uint8_t *p0 = o0 + 6 * (size_t)p, *p1 = o1 + 6 * (size_t)p;
+            p0[0] = t[0]; p0[1] = t[1]; p0[2] = t[2]; p0[3] = t[8]; p0[4] = t[9]; p0[5] = t[10];
+            p1[0] = t[4]; p1[1] = t[5]; p1[2] = t[6]; p1[3] = t[12]; p1[4] = t[13]; p1[5] = t[14];
+        }
+        for (int x = 2 * pairs; x < out_width; x++) {
+            vl_h_pixel(row0 + 3 * (size_t)starts[x], weights + (size_t)x * k, k, o0 + 3 * x);
+            vl_h_pixel(row1 + 3 * (size_t)starts[x], weights + (size_t)x * k, k, o1 + 3 * x);
+        }
+    }
+    for (; y < rows; y++) {
         const uint8_t *row = src + (size_t)y * src_stride;
         uint8_t *o = dst + (size_t)y * dst_stride;
         for (int p = 0; p < pairs; p++) {
