@@ -105,8 +105,11 @@ public enum CompareReport {
             s += "\n### Share of mean TTFT\n\n"
             s += "| Part of TTFT |" + cols.map { " \($0.name) |" }.joined() + "\n"
             s += "|---|" + String(repeating: "---:|", count: cols.count) + "\n"
-            for (metric, label) in [("vlserve:request_image_preprocess_seconds", "image preprocessing"),
-                                    ("vlserve:request_vision_encoder_seconds", "patch embedding")] {
+            for (metric, label) in [("vllm:request_queue_time_seconds", "queue"),
+                                    ("vlserve:request_image_preprocess_seconds", "image preprocessing"),
+                                    ("vlserve:request_vision_encoder_seconds", "patch embedding"),
+                                    ("vllm:request_prefill_time_seconds", "prefill")] {
+                guard cols.contains(where: { $0.phases?.mean(metric) != nil }) else { continue }
                 s += "| \(label) |" + cols.map { c -> String in
                     guard let p = c.phases?.mean(metric), let t = c.metrics.summaries[.ttft]?.mean, t > 0 else { return " n/a |" }
                     return String(format: " %.1f%% (%.2f of %.2f ms) |", p * 1000 / t * 100, p * 1000, t)
