@@ -1,6 +1,0 @@
-import Testing
-@testable import VLServeKit
-
-@Test func VLServeKitModuleLinks() {
-    #expect(Bool(true))
-}
