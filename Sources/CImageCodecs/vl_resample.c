@@ -158,26 +158,40 @@ static void vl_h_avx2(const uint8_t *src, size_t src_stride, int in_width, int r
     free(wv);
 }
 
-/// Same loops as vl_v_scalar, compiled for AVX2 (the compiler vectorises the row loops with vpmulld).
+/// Vertical pass with AVX2: 16 bytes of a row at a time, all taps accumulated in registers.
 __attribute__((target("avx2")))
 static void vl_v_avx2(const uint8_t *src, size_t row_len, int out_height, const int32_t *starts,
                       const int32_t *counts, const int32_t *weights, int ksize, int row_offset, uint8_t *dst,
                       int32_t *acc) {
+    const __m256i half = _mm256_set1_epi32(1 << 21);
     for (int y = 0; y < out_height; y++) {
         const int32_t *w = weights + (size_t)y * ksize;
+        const int n = counts[y];
         const uint8_t *first = src + (size_t)(starts[y] - row_offset) * row_len;
-        for (size_t x = 0; x < row_len; x++) acc[x] = 1 << 21;
-        for (int i = 0; i < counts[y]; i++) {
-            const uint8_t *r = first + (size_t)i * row_len;
-            int32_t wi = w[i];
-            for (size_t x = 0; x < row_len; x++) acc[x] += (int32_t)r[x] * wi;
-        }
         uint8_t *o = dst + (size_t)y * row_len;
-        for (size_t x = 0; x < row_len; x++) {
-            int32_t v = acc[x] >> 22;
-            o[x] = (uint8_t)(v < 0 ? 0 : (v > 255 ? 255 : v));
+        size_t x = 0;
+        for (; x + 16 <= row_len; x += 16) {
+            __m256i a0 = half, a1 = half;
+            for (int i = 0; i < n; i++) {
+                __m128i b = _mm_loadu_si128((const __m128i *)(first + (size_t)i * row_len + x));
+                __m256i wi = _mm256_set1_epi32(w[i]);
+                a0 = _mm256_add_epi32(a0, _mm256_mullo_epi32(_mm256_cvtepu8_epi32(b), wi));
+                a1 = _mm256_add_epi32(a1, _mm256_mullo_epi32(_mm256_cvtepu8_epi32(_mm_srli_si128(b, 8)), wi));
+            }
+            a0 = _mm256_srai_epi32(a0, 22);
+            a1 = _mm256_srai_epi32(a1, 22);
+            __m256i s16 = _mm256_packs_epi32(a0, a1);                 // [a0.lo a1.lo | a0.hi a1.hi]
+            s16 = _mm256_permute4x64_epi64(s16, 0xD8);                // [a0.lo a0.hi | a1.lo a1.hi]
+            __m128i u8 = _mm_packus_epi16(_mm256_castsi256_si128(s16), _mm256_extracti128_si256(s16, 1));
+            _mm_storeu_si128((__m128i *)(o + x), u8);
+        }
+        for (; x < row_len; x++) {
+            int32_t a = 1 << 21;
+            for (int i = 0; i < n; i++) a += (int32_t)first[(size_t)i * row_len + x] * w[i];
+            o[x] = vl_clip8(a);
         }
     }
+    (void)acc;
 }
 #endif
 
