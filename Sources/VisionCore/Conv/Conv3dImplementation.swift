@@ -1,7 +1,7 @@
 /// Which algorithm `Conv3d.forward` uses. All of them compute the same function as `torch.nn.Conv3d`
 /// (groups 1, dilation 1); they differ in speed and in which shapes they accept.
 public enum Conv3dImplementation: String, CaseIterable, Sendable {
-    /// Plain direct convolution loops (the readable reference), accumulating in Double. Any geometry.
+    /// Plain direct convolution loops (the readable reference), no BLAS. Any geometry.
     case direct
     /// Unfold the input into a column buffer `[batch*outVoxels, inChannels*kT*kH*kW]`, then one
     /// `cblas_sgemm` against the weight viewed as `[out, in*kT*kH*kW]`. Any stride and padding.
