@@ -72,7 +72,7 @@ public enum ConvBenchmark {
         let pixels = SeededInit(seed: 1).uniform("bench.pixel_values", count: patches * k, bound: 2)
         let flops = 2.0 * Double(patches) * Double(k) * Double(n)
 
-        progress(String(format: "running direct (the reference, %.1f GFLOP, single-threaded; this takes a while)",
+        progress(String(format: "running direct (the reference, %.1f GFLOP, single-threaded, no BLAS)",
                         flops / 1e9))
         var directTimes: [Double] = []
         var reference: [Float] = []
