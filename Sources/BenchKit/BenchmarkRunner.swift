@@ -93,9 +93,15 @@ public enum BenchmarkRunner {
         // Request bytes, built once before the clock starts.
         let builder = RequestBuilder(backend: o.backend, model: servedName, ignoreEOS: o.effectiveIgnoreEOS,
                                      extraBody: o.extraBody, logprobs: o.logprobs)
-        let wire: [[UInt8]] = samples.map { s in
-            api.request(path: o.endpointPath, body: JSONWriter.bytes(builder.body(s), compact: false), requestID: s.requestID)
-                .serialize(host: client.hostHeader)
+        // Images are dropped from the samples as their requests are serialised, so a random-mm run
+        // holds each (incompressible, ~1 MB) data URL once.
+        var wire: [[UInt8]] = []
+        wire.reserveCapacity(samples.count)
+        for i in samples.indices {
+            let s = samples[i]
+            wire.append(api.request(path: o.endpointPath, body: JSONWriter.bytes(builder.body(s), compact: false), requestID: s.requestID)
+                .serialize(host: client.hostHeader))
+            samples[i].imageURLs = []
         }
         let promptLens = samples.map(\.promptLen)
         if o.extraBody.first(where: { $0.0 == "temperature" }) == nil {

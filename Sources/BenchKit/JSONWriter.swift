@@ -110,6 +110,13 @@ public enum JSONWriter {
 
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
+        // Fast path (e.g. base64 data URLs): printable ASCII without quotes or backslashes is copied as is.
+        let plain = s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }
+        if plain {
+            out.append(contentsOf: s.utf8)
+            out.append(0x22)
+            return
+        }
         for u in s.unicodeScalars {
             switch u.value {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])
