@@ -99,4 +99,10 @@ if [[ "client_overhead" =~ $TEST_SELECTOR ]]; then
     echo "| client_overhead | send lag at 100 and 1000 req/s, 4000 concurrent streams | [client-overhead.txt](client-overhead.txt) |" >> "$INDEX"
 fi
 
+{
+    echo
+    echo "## All results (median latencies)"
+    echo
+    "$BIN/vlbench" summarize "$OUT"
+} >> "$INDEX"
 echo "Done: $INDEX"

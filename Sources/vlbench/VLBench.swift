@@ -8,6 +8,6 @@ struct VLBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vlbench",
         abstract: "Load generator compatible with `vllm bench serve`, and side-by-side comparison of vlserve variants.",
-        subcommands: [ServeCommand.self, CompareCommand.self],
+        subcommands: [ServeCommand.self, CompareCommand.self, SummarizeCommand.self],
         defaultSubcommand: ServeCommand.self)
 }

@@ -112,3 +112,20 @@ import Testing
         #expect(try JSONParser.parse(String(text.split(separator: "\n")[1]))["label"] == .string("x"))
     }
 }
+
+@Suite struct ResultSummaryTests {
+    @Test func tabulatesResultFilesLikeVLLMAscend() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vlbench-sum-\(getpid())/scenario_a").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: (dir as NSString).deletingLastPathComponent) }
+        try #"{"variant": "gemm", "request_rate": 16.0, "request_throughput": 14.25, "output_throughput": 1718.9, "median_ttft_ms": 188.9, "median_tpot_ms": 20.9, "median_itl_ms": 17.6}"#
+            .write(toFile: dir + "/gemm.json", atomically: true, encoding: .utf8)
+        try #"{"label": null, "request_rate": "inf", "request_throughput": 1}"# .write(toFile: dir + "/x.json", atomically: true, encoding: .utf8)
+        let md = try ResultSummary.markdown(files: [dir + "/x.json", dir + "/gemm.json"])
+        let lines = md.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "| Test | Variant | Request rate (req/s) | Tput (req/s) | Output Tput (tok/s) | TTFT (ms) | TPOT (ms) | ITL (ms) |")
+        #expect(lines[2] == "| scenario_a | gemm | 16.0 | 14.25 | 1718.90 | 188.90 | 20.90 | 17.60 |")
+        #expect(lines[3] == "| scenario_a | x | inf | 1.00 | n/a | n/a | n/a | n/a |")
+        #expect(throws: BenchmarkError.self) { try ResultSummary.markdown(files: [dir + "/missing.json"]) }
+    }
+}
