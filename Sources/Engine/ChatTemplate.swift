@@ -33,23 +33,32 @@ public struct ChatTemplate: Sendable {
     public static let defaultSystemPrompt = "You are a helpful assistant."
 
     public let tokenizer: Tokenizer
+    /// Pre-tokenised fixed pieces: the default system turn, `<|im_start|>{role}\n` for the usual roles,
+    /// `<|im_end|>\n` and the generation prompt (the same ids `appendTurn` would produce).
+    private let defaultSystemTurn: [Int32]
+    private let roleHeaders: [String: [Int32]]
+    private let turnEnd: [Int32]
+    private let generationPrompt: [Int32]
 
     public init(tokenizer: Tokenizer = Tokenizer()) {
         self.tokenizer = tokenizer
+        var headers: [String: [Int32]] = [:]
+        for role in ["system", "developer", "user", "assistant", "tool"] {
+            headers[role] = [SpecialTokens.imStart] + tokenizer.encode(role + "\n", parseSpecialTokens: false)
+        }
+        roleHeaders = headers
+        turnEnd = [SpecialTokens.imEnd] + tokenizer.encode("\n")
+        generationPrompt = [SpecialTokens.imStart] + tokenizer.encode("assistant\n")
+        defaultSystemTurn = headers["system"]! + tokenizer.encode(Self.defaultSystemPrompt) + turnEnd
     }
 
     /// Prompt token ids for `messages`.
     public func render(_ messages: [PromptMessage], addGenerationPrompt: Bool = true) -> [Int32] {
         var ids: [Int32] = []
         ids.reserveCapacity(64 + messages.reduce(0) { $0 + $1.estimatedTokens })
-        if messages.first?.role != "system" {
-            appendTurn(role: "system", parts: [.text(Self.defaultSystemPrompt)], into: &ids)
-        }
+        if messages.first?.role != "system" { ids.append(contentsOf: defaultSystemTurn) }
         for message in messages { appendTurn(role: message.role, parts: message.parts, into: &ids) }
-        if addGenerationPrompt {
-            ids.append(SpecialTokens.imStart)
-            tokenizer.encode("assistant\n", into: &ids)
-        }
+        if addGenerationPrompt { ids.append(contentsOf: generationPrompt) }
         return ids
     }
 
@@ -73,8 +82,12 @@ public struct ChatTemplate: Sendable {
     }
 
     private func appendTurn(role: String, parts: [PromptMessage.Part], into ids: inout [Int32]) {
-        ids.append(SpecialTokens.imStart)
-        tokenizer.encode(role + "\n", parseSpecialTokens: false, into: &ids)
+        if let header = roleHeaders[role] {
+            ids.append(contentsOf: header)
+        } else {
+            ids.append(SpecialTokens.imStart)
+            tokenizer.encode(role + "\n", parseSpecialTokens: false, into: &ids)
+        }
         for part in parts {
             switch part {
             case .text(let text):
@@ -85,8 +98,7 @@ public struct ChatTemplate: Sendable {
                 ids.append(SpecialTokens.visionEnd)
             }
         }
-        ids.append(SpecialTokens.imEnd)
-        tokenizer.encode("\n", into: &ids)
+        ids.append(contentsOf: turnEnd)
     }
 }
 

@@ -23,6 +23,8 @@ public final class Engine: @unchecked Sendable {
     private var state: State = .idle
     private var waiters: [(predicate: @Sendable (EngineCounters) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
     private var thread: Thread?
+    /// True while the engine thread sleeps in `condition.wait()` (only then do submissions signal).
+    private var idle = false
 
     private enum State { case idle, running, stopping, stopped }
 
@@ -70,7 +72,7 @@ public final class Engine: @unchecked Sendable {
         let ticket = EngineTicket(rawValue: nextTicket)
         nextTicket += 1
         inbox.append((request, ticket, onOutput))
-        condition.signal()
+        if idle { condition.signal() }
         return ticket
     }
 
@@ -79,7 +81,7 @@ public final class Engine: @unchecked Sendable {
     public func abort(_ ticket: EngineTicket) {
         condition.lock()
         pendingAborts.insert(ticket)
-        condition.signal()
+        if idle { condition.signal() }
         condition.unlock()
     }
 
@@ -141,10 +143,12 @@ public final class Engine: @unchecked Sendable {
         while true {
             condition.lock()
             while state == .running, inbox.isEmpty, pendingAborts.isEmpty, !scheduler.hasWork {
+                idle = true
                 condition.wait()
+                idle = false
             }
             let stopping = state == .stopping
-            let arrivals = inbox
+            var arrivals = inbox
             inbox.removeAll(keepingCapacity: true)
             let aborts = pendingAborts
             pendingAborts.removeAll()
@@ -153,6 +157,7 @@ public final class Engine: @unchecked Sendable {
             for (request, ticket, onOutput) in arrivals {
                 scheduler.enqueue(request, ticket: ticket, onOutput: onOutput)
             }
+            arrivals = []  // the scheduler owns the callbacks now; finished ones must not outlive their step
             scheduler.abort(aborts)
             if stopping {
                 scheduler.abortAll()

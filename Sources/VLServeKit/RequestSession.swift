@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import NetIO
 import OpenAIAPI
+import Synchronization
 
 /// One generation request's connection to its client: receives the engine's outputs (on the engine
 /// thread) and writes them as vLLM-shaped SSE chunks or, at the end, one JSON body.
@@ -24,6 +25,8 @@ final class RequestSession: @unchecked Sendable {
     let retryAfterSeconds: Int
     /// Prepended to the output (completions with `echo`).
     var echoPrefix = ""
+    /// The app's count of sessions alive (incremented here, decremented in `deinit`).
+    private let liveCount: LiveCounter?
 
     private let lock = NSLock()
     private var chatEncoder: ChatStreamEncoder
@@ -35,7 +38,9 @@ final class RequestSession: @unchecked Sendable {
     private var ticket: EngineTicket?
 
     init(kind: Kind, stream: Bool, responder: HTTPResponder, engine: Engine, id: String, model: String, created: Int,
-         streamOptions: StreamOptions, retryAfterSeconds: Int) {
+         streamOptions: StreamOptions, retryAfterSeconds: Int, liveCount: LiveCounter? = nil) {
+        self.liveCount = liveCount
+        liveCount?.value.add(1, ordering: .relaxed)
         self.kind = kind
         self.stream = stream
         self.responder = responder
@@ -52,6 +57,8 @@ final class RequestSession: @unchecked Sendable {
                                                     includeUsage: streamOptions.includeUsage,
                                                     continuousUsageStats: streamOptions.continuousUsageStats)
     }
+
+    deinit { liveCount?.value.subtract(1, ordering: .relaxed) }
 
     /// True once the client went away (then nothing more should be done for this request).
     var isCancelled: Bool { lock.withLock { cancelled } }
@@ -187,4 +194,11 @@ final class RequestSession: @unchecked Sendable {
         case .tokenID(let id): .tokenID(Int(id))
         }
     }
+}
+
+/// A shared count (sessions alive), readable from any thread.
+public final class LiveCounter: Sendable {
+    let value = Atomic<Int>(0)
+    public init() {}
+    public var current: Int { value.load(ordering: .relaxed) }
 }

@@ -27,8 +27,9 @@ extension VLServeApp {
         let session = RequestSession(kind: .chat, stream: body.stream, responder: responder, engine: engine,
                                      id: RequestID.chat(clientRequestID(request.head, body: body.requestID)),
                                      model: configuration.primaryModelName, created: Self.unixTime(),
-                                     streamOptions: body.streamOptions, retryAfterSeconds: configuration.retryAfterSeconds)
-        responder.onClose { session.cancel() }
+                                     streamOptions: body.streamOptions, retryAfterSeconds: configuration.retryAfterSeconds,
+                                     liveCount: liveSessions)
+        responder.onClose { [weak session] in session?.cancel() }  // weak: the responder must not keep the session (and itself) alive
         let references = Self.imageReferences(body.messages)
         if references.isEmpty {
             submitChat(body, images: [], preprocessSeconds: 0, arrival: arrival, session: session)
@@ -132,9 +133,10 @@ extension VLServeApp {
         let session = RequestSession(kind: .completion, stream: body.stream, responder: responder, engine: engine,
                                      id: RequestID.completion(clientRequestID(request.head, body: body.requestID)),
                                      model: configuration.primaryModelName, created: Self.unixTime(),
-                                     streamOptions: body.streamOptions, retryAfterSeconds: configuration.retryAfterSeconds)
+                                     streamOptions: body.streamOptions, retryAfterSeconds: configuration.retryAfterSeconds,
+                                     liveCount: liveSessions)
         if body.echo { session.echoPrefix = promptText }
-        responder.onClose { session.cancel() }
+        responder.onClose { [weak session] in session?.cancel() }  // weak: the responder must not keep the session (and itself) alive
         do throws(APIError) {
             let sampling = try resolveSampling(body.sampling, promptTokens: ids.count, promptParam: "prompt")
             submit(EngineRequest(requestID: session.id, promptTokenIDs: ids, sampling: sampling, arrivalTime: arrival,

@@ -20,6 +20,8 @@ public final class VLServeApp: HTTPRequestHandler, @unchecked Sendable {
     public let pool: WorkerPool
     public let registry: MetricsRegistry
     let template = ChatTemplate()
+    /// Request sessions alive (streams and pending JSON responses); 0 when everything was freed.
+    public let liveSessions = LiveCounter()
     let logger: Logger
     private let apiKeyDigests: [[UInt8]]
 

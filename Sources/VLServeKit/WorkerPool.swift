@@ -5,7 +5,7 @@ import Foundation
 public final class WorkerPool: @unchecked Sendable {
     public let threadCount: Int
     private let condition = NSCondition()
-    private var jobs: [@Sendable () -> Void] = []
+    private var jobs: [(@Sendable () -> Void)?] = []
     private var head = 0
     private var stopping = false
     private var live = 0
@@ -57,7 +57,8 @@ public final class WorkerPool: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let job = jobs[head]
+            let job = jobs[head]!
+            jobs[head] = nil  // do not keep the job (and what it captured) alive after it ran
             head += 1
             if head > 256, head * 2 > jobs.count {
                 jobs.removeFirst(head)

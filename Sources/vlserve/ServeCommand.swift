@@ -13,7 +13,7 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             The vision path is real (image decoding, Qwen2.5-VL preprocessing, the Conv3d patch embedding on the \
             CPU); the language model is a stub whose accelerator time is simulated by sleeping: \
-            decode-step-ms + per-seq-ms x batch per step, plus prefill-ms-per-1k-tokens. Set them to 0 to measure \
+            decode-step-ms + decode-ms-per-seq x batch per step, plus prefill-ms-per-1k-tokens. Set them to 0 to measure \
             the server alone. SIGINT/SIGTERM stop accepting, let streams finish within --drain-timeout, exit 0.
             """)
 
@@ -41,7 +41,8 @@ struct ServeCommand: ParsableCommand {
     // MARK: Cost model
     @Option(name: .customLong("decode-step-ms"), help: "Simulated time of one decode step, ms.")
     var decodeStepMs = CostModel.defaultDecodeStepMs
-    @Option(name: .customLong("per-seq-ms"), help: "Simulated extra decode time per running sequence, ms.")
+    @Option(name: [.customLong("decode-ms-per-seq"), .customLong("per-seq-ms")],
+            help: "Simulated extra decode time per running sequence, ms.")
     var perSeqMs = CostModel.defaultPerSequenceMs
     @Option(name: .customLong("prefill-ms-per-1k-tokens"), help: "Simulated prefill time per 1000 prompt tokens, ms.")
     var prefillMsPer1kTokens = CostModel.defaultPrefillMsPer1kTokens
@@ -101,7 +102,7 @@ struct ServeCommand: ParsableCommand {
                 throw ValidationError("--allowed-local-media-path \(path) is not an existing directory")
             }
         }
-        for (name, value) in [("--decode-step-ms", decodeStepMs), ("--per-seq-ms", perSeqMs),
+        for (name, value) in [("--decode-step-ms", decodeStepMs), ("--decode-ms-per-seq", perSeqMs),
                               ("--prefill-ms-per-1k-tokens", prefillMsPer1kTokens), ("--drain-timeout", drainTimeout)]
         where value < 0 || !value.isFinite {
             throw ValidationError("\(name) must be a non-negative number, got \(value)")

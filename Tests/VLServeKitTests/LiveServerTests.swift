@@ -134,6 +134,7 @@ import Testing
             let counters = server.engine.counters
             #expect(counters.running == 0 && counters.waiting == 0)
             #expect(counters.generatedTokens < 4000)
+            #expect(server.app.liveSessions.current == 0)
             let metrics = try await request(port, "GET", "/metrics").text
             #expect(metrics.contains("vllm:request_success_total{model_name=\"test-vlm\",engine=\"0\",finished_reason=\"abort\"} 1.0"))
         }
