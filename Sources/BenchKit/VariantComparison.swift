@@ -80,11 +80,13 @@ public struct VariantComparison: Sendable {
         guard !variants.isEmpty else { throw BenchmarkError("no variants to compare") }
         try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)
         var results: [VariantResult] = []
+        var failures: [(String, String)] = []
         for v in variants {
             let safe = v.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
             let base = String(safe)
             let args = ["serve", "--host", "127.0.0.1", "--port", "0"] + commonServerArguments + v.arguments
             log("== Variant \(v.name): \(vlservePath) \(args.joined(separator: " "))")
+            // A missing binary fails every variant alike, so it ends the comparison.
             let server = try ServerProcess(executable: vlservePath, arguments: args, port: 0,
                                            logPath: (outputDir as NSString).appendingPathComponent("\(base).server.log"))
             do {
@@ -101,12 +103,19 @@ public struct VariantComparison: Sendable {
                 if let b = r.serverMetricsBefore, let a = r.serverMetricsAfter { phases = PhaseTimings(before: b, after: a) }
                 results.append(VariantResult(variant: v, run: r, phases: phases, resultPath: r.resultPath ?? ""))
             } catch {
-                server.stop()
-                throw error
+                // One broken variant (crash, health timeout) does not lose the others' results.
+                log("Variant \(v.name) failed: \(error)")
+                failures.append((v.name, "\(error)"))
             }
             server.stop()
         }
-        let md = CompareReport.markdown(results, workload: CompareReport.describe(benchmark))
+        guard !results.isEmpty else {
+            throw BenchmarkError("every variant failed: " + failures.map { "\($0.0): \($0.1)" }.joined(separator: "; "))
+        }
+        var md = CompareReport.markdown(results, workload: CompareReport.describe(benchmark))
+        if !failures.isEmpty {
+            md += "\n## Failed variants\n\n" + failures.map { "- `\($0.0)`: \($0.1)\n" }.joined()
+        }
         try md.write(toFile: (outputDir as NSString).appendingPathComponent("report.md"), atomically: true, encoding: .utf8)
         let svg = CompareReport.svg(results)
         try svg.write(toFile: (outputDir as NSString).appendingPathComponent("chart.svg"), atomically: true, encoding: .utf8)

@@ -129,13 +129,16 @@ func chatOptions(port: Int, prompts: Int) -> BenchmarkOptions {
         var o = chatOptions(port: 0, prompts: 6)
         o.requestRate = .infinity
         var cmp = VariantComparison(vlservePath: bin, commonServerArguments: ["--model-dir", modelDir, "--decode-step-ms", "1"],
-                                    variants: ServerVariant.convImpls("im2col,gemm"), outputDir: out, benchmark: o)
+                                    variants: ServerVariant.convImpls("im2col") + [ServerVariant.parse("bad=--conv-impl nonsense")]
+                                        + ServerVariant.convImpls("gemm"),
+                                    outputDir: out, benchmark: o)
         cmp.healthTimeout = 120
         let results = try await cmp.run(log: { _ in })
         #expect(results.map(\.variant.name) == ["im2col", "gemm"])
         #expect(results.allSatisfy { $0.run.metrics.completed == 6 })
         let md = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
         #expect(md.contains("| Metric | im2col | gemm | Δ vs im2col |"))
+        #expect(md.contains("## Failed variants") && md.contains("- `bad`: "))
         #expect(FileManager.default.fileExists(atPath: out + "/chart.svg"))
         let json = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: out + "/gemm.json"))))
         #expect(json["variant"] == .string("gemm") && json["completed"] == .int(6))
