@@ -175,7 +175,7 @@ public enum BenchmarkRunner {
                                        goodput: o.goodput, compat: o.compat, countTokens: tokenizer.count)
         for line in ResultTable.failureLines(run.outputs) { log(line) }
         for line in ResultTable.lines(metrics: metrics, duration: run.duration, requestRate: o.rampUp == nil ? o.requestRate : .infinity,
-                                      maxConcurrency: o.maxConcurrency, selected: o.percentileMetrics) { log(line) }
+                                      maxConcurrency: o.maxConcurrency, selected: o.percentileMetrics, compat: o.compat) { log(line) }
 
         let iso = ISO8601DateFormatter()
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -42,16 +42,18 @@ public enum ResultFile {
             r.append(("ttfts", .array(outputs.map { .double($0.ttft) })))
             r.append(("itls", .array(outputs.map { .array($0.itl.map { .double($0) }) })))
         }
-        r.append(("latencies", .array(outputs.map { .double($0.latency) })))
+        // v0.11-era files had neither latencies, start_times nor queue_times (nor rtfx) unless detailed.
+        let latest = o.compat == .latest
+        if latest || detailed { r.append(("latencies", .array(outputs.map { .double($0.latency) }))) }
         if detailed { r.append(("start_times", .array(outputs.map { .double($0.startTime) }))) }
-        r.append(("queue_times", .array(outputs.map { .double($0.queueTime) })))
+        if latest || detailed { r.append(("queue_times", .array(outputs.map { .double($0.queueTime) }))) }
         if detailed {
             r.append(("generated_texts", .array(outputs.map { .string($0.generatedText) })))
             r.append(("errors", .array(outputs.map { .string($0.error) })))
         }
         r.append(("max_output_tokens_per_s", .double(m.maxOutputTokensPerS)))
         r.append(("max_concurrent_requests", .double(m.maxConcurrentRequests)))
-        r.append(("rtfx", .double(0)))
+        if latest { r.append(("rtfx", .double(0))) }
         if !rpsChangeEvents.isEmpty {
             r.append(("rps_change_events", .array(rpsChangeEvents.map { .object([("rps", .int($0.0)), ("timestamp", .string($0.1))]) })))
         }

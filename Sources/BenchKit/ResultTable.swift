@@ -42,8 +42,9 @@ public enum ResultTable {
     ///   - requestRate: `.infinity` omits the "Request rate configured" row.
     ///   - maxConcurrency: nil omits "Maximum request concurrency".
     ///   - selected: `--percentile-metrics`, printed in the fixed upstream order.
+    ///   - compat: `.v0_11` prints "Total Token throughput (tok/s):" (capital T) as v0.11.0 did.
     public static func lines(metrics m: BenchmarkMetrics, duration: Double, requestRate: Double,
-                             maxConcurrency: Int?, selected: [PercentileMetric]) -> [String] {
+                             maxConcurrency: Int?, selected: [PercentileMetric], compat: CompatMode = .latest) -> [String] {
         var out: [String] = []
         out.append(centered(" Serving Benchmark Result ", fill: "="))
         out.append(row("Successful requests:", m.completed))
@@ -58,7 +59,7 @@ public enum ResultTable {
         out.append(row("Output token throughput (tok/s):", m.outputThroughput))
         out.append(row("Peak output token throughput (tok/s):", m.maxOutputTokensPerS))
         out.append(row("Peak concurrent requests:", m.maxConcurrentRequests))
-        out.append(row("Total token throughput (tok/s):", m.totalTokenThroughput))
+        out.append(row(compat == .v0_11 ? "Total Token throughput (tok/s):" : "Total token throughput (tok/s):", m.totalTokenThroughput))
         for metric in PercentileMetric.allCases where selected.contains(metric) {
             guard let s = m.summaries[metric] else { continue }
             out.append(centered(metric.header, fill: "-"))

@@ -103,6 +103,12 @@ import Testing
         #expect(ResultFile.defaultFilename(options: o, modelID: "m", date: "D") == "x-infqps-m-D.json")
         let inf = ResultFile.build(options: o, modelID: "m", tokenizerID: "m", date: "D", outputs: [], metrics: BenchmarkMetrics(outputs: [], duration: 1, percentiles: [99]), duration: 1, detailed: true)
         #expect(inf["request_rate"] == .string("inf"))
+        var old = o
+        old.compat = .v0_11
+        let v011 = ResultFile.build(options: old, modelID: "m", tokenizerID: "m", date: "D", outputs: [], metrics: BenchmarkMetrics(outputs: [], duration: 1, percentiles: [99]), duration: 1, detailed: false)
+        #expect(v011["latencies"] == nil && v011["queue_times"] == nil && v011["rtfx"] == nil)
+        #expect(ResultTable.lines(metrics: m, duration: 2, requestRate: 1, maxConcurrency: nil, selected: [], compat: .v0_11)
+            .contains { $0.hasPrefix("Total Token throughput (tok/s):") })
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vlbench-res-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let p = try ResultFile.write(inf, dir: dir, filename: "r.json", append: true)
