@@ -158,6 +158,7 @@ public final class Scheduler {
         metrics.promptTokens.increment(by: Double(prefillTokens))
 
         // 4. Sample one token for every sequence and hand it to its stream.
+        metrics.generationTokens.increment(by: Double(running.count + admitted.count))
         var stillRunning: [Sequence] = []
         stillRunning.reserveCapacity(running.count + admitted.count)
         for sequence in running where emitToken(sequence, now: now, isFirst: false) {
@@ -166,7 +167,6 @@ public final class Scheduler {
         for sequence in admitted where emitToken(sequence, now: now, isFirst: true) {
             stillRunning.append(sequence)
         }
-        metrics.generationTokens.increment(by: Double(running.count + admitted.count))
         running = stillRunning
         publishQueueGauges()
         return true

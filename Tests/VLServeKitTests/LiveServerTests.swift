@@ -100,6 +100,7 @@ import Testing
             #expect(detokenized["prompt"] == .string("the cat sat"))
 
             _ = try await request(port, "POST", "/v1/chat/completions", body: chatBody(extra: ",\"max_tokens\":2"))
+            await server.engine.waitUntil { $0.finished == 1 }  // the step's gauges are published after its outputs
             let metrics = try await request(port, "GET", "/metrics")
             #expect(metrics.status == 200)
             #expect(metrics.headers["Content-Type"]?.hasPrefix("text/plain; version=0.0.4") == true)
