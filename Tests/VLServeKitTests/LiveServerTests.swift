@@ -56,6 +56,16 @@ import Testing
                                           body: chatBody(text: "Hello", extra: ",\"max_completion_tokens\":4,\"ignore_eos\":true,\"seed\":3"))
             #expect(try again.json()["choices"]?[0]?["message"]?["content"] == json["choices"]?[0]?["message"]?["content"])
 
+            // X-Request-Id names the response; continuous usage puts running totals on every chunk.
+            let tagged = try await request(port, "POST", "/v1/chat/completions",
+                                           body: chatBody(text: "Hello", extra: ",\"max_tokens\":3,\"ignore_eos\":true,\"stream\":true,"
+                                               + "\"stream_options\":{\"include_usage\":true,\"continuous_usage_stats\":true}"),
+                                           headers: [("Content-Type", "application/json"), ("X-Request-Id", "abc123")])
+            let taggedChunks = try tagged.events.dropLast().map { try JSONParser.parse($0) }
+            #expect(taggedChunks.allSatisfy { $0["id"] == .string("chatcmpl-abc123") })
+            #expect(taggedChunks.first?["usage"]?["completion_tokens"] == .int(0))
+            #expect(taggedChunks.map { $0["usage"]?["completion_tokens"] } == [.int(0), .int(1), .int(2), .int(3), .int(3)])
+
             let completion = try await request(port, "POST", "/v1/completions",
                                                body: "{\"model\":\"test-vlm\",\"prompt\":\"the cat\",\"max_tokens\":3,\"ignore_eos\":true}")
             #expect(completion.status == 200)
