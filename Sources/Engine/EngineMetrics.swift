@@ -57,6 +57,8 @@ public final class EngineMetrics: Sendable {
     public let iterationTokens: Histogram
     /// Per request: image fetch + decode + preprocess time (seconds).
     public let imagePreprocessTime: Histogram
+    /// Per request with images: time waiting for an image worker thread (seconds).
+    public let imageQueueTime: Histogram
     /// Requests refused before the engine (`reason` = queue_full).
     public let rejectedQueueFull: Counter
     public let convImplementation: String
@@ -117,6 +119,9 @@ public final class EngineMetrics: Sendable {
         imagePreprocessTime = r.histogram("vlserve:request_image_preprocess_seconds",
                                           help: "Per request: time fetching, decoding and preprocessing its images, in seconds.",
                                           buckets: Self.visionSecondsBuckets, labels: base)
+        imageQueueTime = r.histogram("vlserve:request_image_queue_seconds",
+                                     help: "Per request with images: time waiting for an image worker thread, in seconds.",
+                                     buckets: Self.visionSecondsBuckets, labels: base)
         rejectedQueueFull = r.counter("vlserve:requests_rejected", help: "Requests refused with 503 before reaching the engine.",
                                       labels: base + [("reason", "queue_full")])
         let conv = base + [("conv_impl", convImplementation)]

@@ -11,18 +11,21 @@ public struct EngineRequest: Sendable {
     public var arrivalTime: Double
     /// Time spent fetching, decoding and preprocessing the images, in seconds.
     public var preprocessSeconds: Double
+    /// Time the request waited for an image worker thread before that, in seconds.
+    public var imageQueueSeconds: Double
     /// The `max_tokens` the client asked for, if any (for `vllm:request_params_max_tokens`).
     public var requestedMaxTokens: Int?
 
     public init(requestID: String, promptTokenIDs: [Int32], images: [EngineImage] = [],
                 sampling: SamplingParameters, arrivalTime: Double, preprocessSeconds: Double = 0,
-                requestedMaxTokens: Int? = nil) {
+                imageQueueSeconds: Double = 0, requestedMaxTokens: Int? = nil) {
         self.requestID = requestID
         self.promptTokenIDs = promptTokenIDs
         self.images = images
         self.sampling = sampling
         self.arrivalTime = arrivalTime
         self.preprocessSeconds = preprocessSeconds
+        self.imageQueueSeconds = imageQueueSeconds
         self.requestedMaxTokens = requestedMaxTokens
     }
 }

@@ -142,7 +142,10 @@ public final class Scheduler {
         counters.admitted += admitted.count
         for sequence in admitted {
             metrics.queueTime.observe(stepStart - sequence.enqueuedAt)
-            metrics.imagePreprocessTime.observe(sequence.request.preprocessSeconds)
+            if sequence.imageCount > 0 {
+                metrics.imagePreprocessTime.observe(sequence.request.preprocessSeconds)
+                metrics.imageQueueTime.observe(sequence.request.imageQueueSeconds)
+            }
         }
 
         // 2. One batched patch embedding over every admitted image.
@@ -278,7 +281,8 @@ public final class Scheduler {
             logger.info("request_id=\(sequence.request.requestID) finish=\(reason.rawValue)"
                 + " prompt_tokens=\(sequence.promptTokens) completion_tokens=\(completion)"
                 + " images=\(sequence.imageCount) patches=\(sequence.patchCount)"
-                + " queued_ms=\(ms(queued)) preprocess_ms=\(ms(sequence.request.preprocessSeconds))"
+                + " image_queue_ms=\(ms(sequence.request.imageQueueSeconds)) preprocess_ms=\(ms(sequence.request.preprocessSeconds))"
+                + " queued_ms=\(ms(queued))"
                 + " encode_ms=\(ms(sequence.encodeSeconds)) prefill_ms=\(ms(prefill)) decode_ms=\(ms(decode))"
                 + " e2e_ms=\(ms(now - sequence.request.arrivalTime))")
         }

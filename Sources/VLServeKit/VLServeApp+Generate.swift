@@ -32,15 +32,17 @@ extension VLServeApp {
         responder.onClose { [weak session] in session?.cancel() }  // weak: the responder must not keep the session (and itself) alive
         let references = Self.imageReferences(body.messages)
         if references.isEmpty {
-            submitChat(body, images: [], preprocessSeconds: 0, arrival: arrival, session: session)
+            submitChat(body, images: [], preprocessSeconds: 0, imageQueueSeconds: 0, arrival: arrival, session: session)
             return
         }
         let accepted = pool.submit { [self] in
             guard !session.isCancelled else { return }
+            let waited = engine.now() - arrival
             do throws(APIError) {
                 let (images, seconds) = try pipeline.prepare(references)
                 guard !session.isCancelled else { return }
-                submitChat(body, images: images, preprocessSeconds: seconds, arrival: arrival, session: session)
+                submitChat(body, images: images, preprocessSeconds: seconds, imageQueueSeconds: waited, arrival: arrival,
+                           session: session)
             } catch {
                 log(error, "/v1/chat/completions")
                 session.fail(error)
@@ -81,8 +83,8 @@ extension VLServeApp {
         return ids
     }
 
-    func submitChat(_ body: ChatCompletionRequest, images: [EngineImage], preprocessSeconds: Double, arrival: Double,
-                    session: RequestSession) {
+    func submitChat(_ body: ChatCompletionRequest, images: [EngineImage], preprocessSeconds: Double,
+                    imageQueueSeconds: Double, arrival: Double, session: RequestSession) {
         do throws(APIError) {
             let ids = renderChat(body.messages, imageTokenCounts: images.map(\.tokenCount),
                                  addGenerationPrompt: body.addGenerationPrompt,
@@ -90,7 +92,8 @@ extension VLServeApp {
             let sampling = try resolveSampling(body.sampling, promptTokens: ids.count, promptParam: "messages")
             submit(EngineRequest(requestID: session.id, promptTokenIDs: ids, images: images, sampling: sampling,
                                  arrivalTime: arrival, preprocessSeconds: preprocessSeconds,
-                                 requestedMaxTokens: body.sampling.maxTokens), session: session)
+                                 imageQueueSeconds: imageQueueSeconds, requestedMaxTokens: body.sampling.maxTokens),
+                   session: session)
         } catch {
             log(error, "/v1/chat/completions")
             session.fail(error)
