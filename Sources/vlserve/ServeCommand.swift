@@ -144,6 +144,9 @@ struct ServeCommand: ParsableCommand {
         sigaddset(&signals, SIGINT)
         sigaddset(&signals, SIGTERM)
         pthread_sigmask(SIG_BLOCK, &signals, nil)
+        // A shell starts background jobs with SIGINT ignored; an ignored signal is discarded, not queued for sigwait.
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
 
         let logger = Logger(label: "vlserve", minimumLevel: LogLevel(name: logLevel) ?? .info)
         let modelName = (modelDir as NSString).lastPathComponent
