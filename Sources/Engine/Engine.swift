@@ -124,7 +124,10 @@ public final class Engine: @unchecked Sendable {
         switch state {
         case .idle:
             state = .stopped
+            let remaining = waiters
+            waiters.removeAll()
             condition.unlock()
+            for waiter in remaining { waiter.continuation.resume() }
             return
         case .stopped, .stopping:
             while state != .stopped { condition.wait() }
