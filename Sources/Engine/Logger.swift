@@ -62,6 +62,11 @@ public struct Logger: Sendable {
         sink("\(Logger.timestamp()) \(level.name.padding(toLength: 7, withPad: " ", startingAt: 0))\(label): \(message())")
     }
 
+    /// Startup, listening and shutdown lines: printed whatever the level (scripts read "listening on").
+    public func notice(_ message: @autoclosure () -> String) {
+        sink("\(Logger.timestamp()) notice \(label): \(message())")
+    }
+
     public func trace(_ message: @autoclosure () -> String) { log(.trace, message()) }
     public func debug(_ message: @autoclosure () -> String) { log(.debug, message()) }
     public func info(_ message: @autoclosure () -> String) { log(.info, message()) }

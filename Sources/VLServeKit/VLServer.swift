@@ -89,10 +89,10 @@ extension VLServer {
         let preprocessorPath = (options.modelDirectory as NSString).appendingPathComponent("preprocessor_config.json")
         if FileManager.default.fileExists(atPath: preprocessorPath) {
             preprocessorConfig = try PreprocessorConfig.load(modelDirectory: options.modelDirectory)
-            logger.info("preprocessor: \(preprocessorPath)")
+            logger.notice("preprocessor: \(preprocessorPath)")
         } else {
             preprocessorConfig = .qwen25VLDefault
-            logger.info("preprocessor: no preprocessor_config.json in \(options.modelDirectory); using the released "
+            logger.notice("preprocessor: no preprocessor_config.json in \(options.modelDirectory); using the released "
                             + "Qwen2.5-VL values (min_pixels 3136, max_pixels 12845056)")
         }
         if let maxPixels = options.maxPixels { preprocessorConfig.maxPixels = maxPixels }
@@ -100,16 +100,16 @@ extension VLServer {
         try preprocessorConfig.validate()
         let (weights, description) = try VisionWeights.load(modelDirectory: options.modelDirectory,
                                                             weightsPath: options.weightsPath)
-        logger.info("weights: \(description)")
+        logger.notice("weights: \(description)")
         let embedder = VisionPatchEmbedder(embedding: try weights.patchEmbedding(), implementation: options.convImplementation)
-        logger.info("patch embedding: conv implementation \(options.convImplementation.rawValue), "
+        logger.notice("patch embedding: conv implementation \(options.convImplementation.rawValue), "
                         + "[N, \(embedder.inputWidth)] -> [N, \(weights.config.hiddenSize)]")
         let cost = options.engine.costModel
-        logger.info("engine: max_num_seqs \(options.engine.maxNumSeqs), max_num_batched_tokens \(options.engine.maxNumBatchedTokens), "
+        logger.notice("engine: max_num_seqs \(options.engine.maxNumSeqs), max_num_batched_tokens \(options.engine.maxNumBatchedTokens), "
                         + "max_patches_per_step \(options.engine.maxPatchesPerStep), max_waiting_requests \(options.engine.maxWaitingRequests), "
                         + "cost model decode_step_ms \(cost.decodeStepMs) + per_seq_ms \(cost.perSequenceMs), "
                         + "prefill_ms_per_1k_tokens \(cost.prefillMsPer1kTokens)")
-        logger.info("api: model \(options.app.servedModelNames.joined(separator: ", ")) (root \(options.app.modelRoot)), "
+        logger.notice("api: model \(options.app.servedModelNames.joined(separator: ", ")) (root \(options.app.modelRoot)), "
                         + "max_model_len \(options.app.maxModelLen), images per prompt ≤ \(options.app.maxImagesPerPrompt), "
                         + "max_pixels \(preprocessorConfig.maxPixels), auth \(options.app.apiKeys.isEmpty ? "off" : "on"), "
                         + "image threads \(options.preprocessThreads)")

@@ -189,11 +189,11 @@ struct ServeCommand: ParsableCommand {
             logger.error("could not listen on \(host):\(port): \(error)")
             throw ExitCode.failure
         }
-        logger.info("listening on http://\(host):\(boundPort) (OpenAI base URL http://\(host):\(boundPort)/v1)")
+        logger.notice("listening on http://\(host):\(boundPort) (OpenAI base URL http://\(host):\(boundPort)/v1)")
 
         var received: Int32 = 0
         sigwait(&signals, &received)
-        logger.info("received \(received == SIGINT ? "SIGINT" : "SIGTERM"): no new connections; draining for up to \(drainTimeout) s")
+        logger.notice("received \(received == SIGINT ? "SIGINT" : "SIGTERM"): no new connections; draining for up to \(drainTimeout) s")
         let done = DispatchSemaphore(value: 0)
         let timeout = Duration.milliseconds(Int64(drainTimeout * 1000))
         Task.detached {
@@ -201,6 +201,6 @@ struct ServeCommand: ParsableCommand {
             done.signal()
         }
         done.wait()
-        logger.info("stopped")
+        logger.notice("stopped")
     }
 }
