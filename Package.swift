@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["VisionCore"], swiftSettings: swiftSettings),
         .target(name: "VLServeKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "Engine", "VisionCore"],
                 swiftSettings: swiftSettings),
-        .target(name: "BenchKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "VisionCore"],
+        .target(name: "BenchKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "VisionCore", "Engine"],
                 swiftSettings: swiftSettings),
         .executableTarget(name: "vlserve", dependencies: [
             "VLServeKit", "VisionCore", "Engine",
@@ -51,13 +51,15 @@ let package = Package(
             "BenchKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
-        .testTarget(name: "VisionCoreTests", dependencies: ["VisionCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "VisionCoreTests", dependencies: ["VisionCore"], exclude: ["Fixtures"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "NetIOTests", dependencies: ["NetIO", "HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "OpenAIAPITests", dependencies: ["OpenAIAPI"], swiftSettings: swiftSettings),
         .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: swiftSettings),
         .testTarget(name: "VLServeKitTests", dependencies: ["VLServeKit", "NetIO", "HTTPCore"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "BenchKitTests", dependencies: ["BenchKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "BenchKitTests", dependencies: ["BenchKit"], exclude: ["Golden"],
+                    swiftSettings: swiftSettings),
     ]
 )
