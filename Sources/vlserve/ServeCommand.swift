@@ -24,6 +24,9 @@ struct ServeCommand: ParsableCommand {
     var eventLoops: Int?
     @Option(name: .customLong("drain-timeout"), help: "Seconds to let streams finish on SIGINT/SIGTERM.")
     var drainTimeout: Double = 30
+    @Option(name: .customLong("client-eof"),
+            help: "A client that closes its sending side while its response is pending: 'abort' (as vLLM: the request is cancelled) or 'finish' (treat it as a half-close and still answer).")
+    var clientEOF = "abort"
 
     // MARK: Model
     @Option(name: .customLong("model-dir"), help: "Directory with config.json (and optionally preprocessor_config.json, safetensors).")
@@ -91,6 +94,9 @@ struct ServeCommand: ParsableCommand {
         guard Conv3dImplementation(rawValue: convImpl) != nil else {
             throw ValidationError("--conv-impl must be one of "
                 + Conv3dImplementation.allCases.map(\.rawValue).joined(separator: ", ") + ", got '\(convImpl)'")
+        }
+        guard clientEOF == "abort" || clientEOF == "finish" else {
+            throw ValidationError("--client-eof must be abort or finish, got '\(clientEOF)'")
         }
         guard LogLevel(name: logLevel) != nil else {
             throw ValidationError("--log-level must be trace, debug, info, warning or error, got '\(logLevel)'")
@@ -170,6 +176,7 @@ struct ServeCommand: ParsableCommand {
                                          eosInterval: eosInterval)
         let httpLogger = logger.with(label: "http")
         let server = ServerConfiguration(host: host, port: port, eventLoopCount: eventLoops ?? ServerConfiguration.onlineCores,
+                                         peerEOFWhileResponding: clientEOF == "finish" ? .finishResponse : .abort,
                                          log: { line in httpLogger.warning(line) })
         let options = ServeOptions(server: server, app: app, engine: engine, modelDirectory: modelDir, weightsPath: weights,
                                    convImplementation: Conv3dImplementation(rawValue: convImpl) ?? .auto,

@@ -126,6 +126,22 @@ import Testing
         }
     }
 
+    @Test func clientDisconnectAbortsANonStreamingRequest() async throws {
+        try await withServer(engine: EngineConfiguration(
+            modelName: "test-vlm", costModel: CostModel(decodeStepMs: 1, perSequenceMs: 0, prefillMsPer1kTokens: 0))) { server, port in
+            let connection = try await RawConnection.open(port: port)
+            let body = chatBody(extra: ",\"max_tokens\":4000,\"ignore_eos\":true")
+            await connection.send(Array(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(body.utf8.count)\r\n\r\n" + body).utf8))
+            await server.engine.waitUntil { $0.generatedTokens >= 2 }  // it is running
+            connection.close()
+            await server.engine.waitUntil { $0.aborted == 1 }
+            #expect(server.engine.counters.running == 0)
+            #expect(server.engine.counters.generatedTokens < 4000)
+            #expect(server.app.liveSessions.current == 0)
+        }
+    }
+
     @Test func clientDisconnectAbortsTheRequest() async throws {
         // 1 ms per decode step: the request would run for minutes if it were not aborted.
         try await withServer(engine: EngineConfiguration(

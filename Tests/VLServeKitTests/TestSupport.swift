@@ -132,7 +132,8 @@ func startServer(app: AppConfiguration = AppConfiguration(servedModelNames: ["te
     let weights = VisionWeights.seeded(config: VisionConfig())
     let embedder = VisionPatchEmbedder(embedding: try weights.patchEmbedding(), implementation: .auto)
     let server = try VLServer(app: app, engine: engine,
-                              server: ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopCount: 1),
+                              server: ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopCount: 1,
+                                                          peerEOFWhileResponding: .abort),
                               embedder: embedder, preprocessor: ImagePreprocessor(config: .qwen25VLDefault),
                               preprocessThreads: 1, logger: .silent())
     let port = try server.start()
