@@ -69,7 +69,7 @@ public struct Tokenizer: Sendable {
                       !(parseSpecialTokens && bytes[j] == UInt8(ascii: "<") && Self.matchSpecial(bytes, at: j) != nil) {
                     j += 1
                 }
-                if j == start + 1 || (j > start && Vocabulary.ids[Array(bytes[start..<j])] != nil) {
+                if j == start + 1 || (j > start && Vocabulary.id(of: bytes[start..<j]) != nil) {
                     appendPiece(bytes[start..<j], into: &ids)
                 } else {
                     for k in start..<j { appendPiece(bytes[k..<(k + 1)], into: &ids) }
@@ -116,7 +116,7 @@ public struct Tokenizer: Sendable {
     // MARK: - Pieces
 
     private func appendPiece(_ piece: ArraySlice<UInt8>, into ids: inout [Int32]) {
-        if let id = Vocabulary.ids[Array(piece)] {
+        if let id = Vocabulary.id(of: piece) {
             ids.append(id)
         } else {
             for byte in piece { ids.append(Int32(byte)) }
@@ -124,7 +124,7 @@ public struct Tokenizer: Sendable {
     }
 
     private func appendWhitespace(_ run: ArraySlice<UInt8>, into ids: inout [Int32]) {
-        if let id = Vocabulary.ids[Array(run)] { ids.append(id); return }
+        if let id = Vocabulary.id(of: run) { ids.append(id); return }
         var k = run.startIndex
         while k < run.endIndex {
             if run[k] == UInt8(ascii: "\n"), k + 1 < run.endIndex, run[k + 1] == UInt8(ascii: "\n") {

@@ -44,6 +44,29 @@ public enum Vocabulary {
         return map
     }()
 
+    /// Fast piece lookup without allocating: FNV-1a 64 of the bytes → id, confirmed against `pieceBytes`.
+    /// Same answers as `ids[Array(piece)]` (the reference; see `VocabularyTests`).
+    static func id(of piece: ArraySlice<UInt8>) -> Int32? {
+        guard let id = idsByHash[fnv1a(piece)],
+              pieceBytes[Int(id - firstWordID)].elementsEqual(piece) else { return nil }
+        return id
+    }
+
+    static func fnv1a<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return hash
+    }
+
+    static let idsByHash: [UInt64: Int32] = {
+        var map: [UInt64: Int32] = [:]
+        for (bytes, id) in ids {
+            precondition(map[fnv1a(bytes)] == nil || map[fnv1a(bytes)] == id, "FNV collision in the built-in vocabulary")
+            map[fnv1a(bytes)] = id
+        }
+        return map
+    }()
+
     /// UTF-8 bytes of each piece, indexed by `id - 256` (for fast detokenisation).
     static let pieceBytes: [[UInt8]] = pieces.map { Array($0.utf8) }
 }

@@ -59,3 +59,18 @@ import Testing
                                     addGenerationPrompt: false) == (try template.tokenizer.decode(ids)))
     }
 }
+
+@Suite struct VocabularyTests {
+    @Test func fastLookupMatchesTheDictionary() {
+        for (bytes, id) in Vocabulary.ids {
+            #expect(Vocabulary.id(of: bytes[...]) == id)
+            #expect(Vocabulary.id(of: (bytes + [UInt8(ascii: "x")])[...]) == Vocabulary.ids[bytes + [UInt8(ascii: "x")]])
+        }
+        var rng = SplitMix64(seed: 1)
+        for _ in 0..<2000 {
+            let length = Int(rng.next() % 8) + 1
+            let bytes = (0..<length).map { _ in UInt8(32 + rng.next() % 95) }
+            #expect(Vocabulary.id(of: bytes[...]) == Vocabulary.ids[bytes])
+        }
+    }
+}
