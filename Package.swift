@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "BenchKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "VisionCore", "Engine"],
                 swiftSettings: swiftSettings),
         .executableTarget(name: "vlserve", dependencies: [
-            "VLServeKit", "VisionCore", "Engine",
+            "VLServeKit", "VisionCore", "Engine", "OpenAIAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "vlbench", dependencies: [

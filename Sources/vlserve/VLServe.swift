@@ -5,6 +5,7 @@ struct VLServe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vlserve",
         abstract: "Qwen2.5-VL-style vision inference server with an OpenAI-compatible API.",
-        subcommands: [ServeCommand.self, EncodeCommand.self, BenchConvCommand.self],
+        subcommands: [ServeCommand.self, EncodeCommand.self, BenchConvCommand.self,
+                      BenchPreprocessCommand.self, BenchAPICommand.self],
         defaultSubcommand: ServeCommand.self)
 }

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import VisionCore
+
+/// `vlserve bench-preprocess IMAGE`: times VLServe's preprocessing of one encoded image, from its bytes to
+/// `pixel_values` (decode, smart_resize + Pillow-exact bicubic, normalise, patchify), and prints the median of
+/// each phase in milliseconds. `scripts/bench-vision.py` and `scripts/bench-preprocess.py` put it next to
+/// transformers' torchvision and PIL processors on the same bytes.
+struct BenchPreprocessCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-preprocess",
+        abstract: "Benchmark image preprocessing (bytes to pixel_values) on one JPEG or PNG.")
+
+    @Argument(help: "A JPEG or PNG file.")
+    var image: String
+
+    @Option(help: "Timed runs (after one warm-up); the median is reported.")
+    var iterations = 30
+
+    @Option(help: "Threads used by resize and patchify (results are identical for any count).")
+    var threads = 1
+
+    @Option(name: .customLong("model-dir"), help: "Model directory whose preprocessor_config.json is used.")
+    var modelDir = "models/qwen2.5-vl-7b"
+
+    @Flag(help: "Print one JSON object instead of the table.")
+    var json = false
+
+    func validate() throws {
+        if iterations <= 0 { throw ValidationError("--iterations must be positive") }
+        if threads <= 0 { throw ValidationError("--threads must be positive") }
+    }
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: image) else {
+            throw ValidationError("cannot read '\(image)': check the path")
+        }
+        let config = (try? PreprocessorConfig.load(modelDirectory: modelDir)) ?? .qwen25VLDefault
+        let bytes = [UInt8](data)
+        let header = try ImageDecoder.readHeader(bytes)
+        let samples = try PreprocessBenchmark.runDetailed(bytes: bytes, iterations: iterations,
+                                                          threads: threads, config: config)
+        func median(_ key: KeyPath<PreprocessTiming, Double>) -> Double {
+            PreprocessBenchmark.median(samples.map { $0[keyPath: key] * 1000 })
+        }
+        let (decode, resize, patchify, total) = (median(\.decodeSeconds), median(\.resizeSeconds),
+                                                 median(\.patchifySeconds), median(\.totalSeconds))
+        if json {
+            print(String(format: #"{"image": "%@", "width": %d, "height": %d, "iterations": %d, "threads": %d, "#
+                         + #""decode_ms": %.3f, "resize_ms": %.3f, "patchify_ms": %.3f, "total_ms": %.3f}"#,
+                         image, header.width, header.height, iterations, threads, decode, resize, patchify, total))
+        } else {
+            print("\(image): \(header.format.rawValue) \(header.width)x\(header.height), \(iterations) runs, \(threads) thread(s)")
+            for (name, value) in [("decode", decode), ("resize", resize), ("normalise+patchify", patchify), ("total", total)] {
+                print(String(format: "  %-20@ %9.3f ms (median)", name.padding(toLength: 20, withPad: " ", startingAt: 0), value))
+            }
+        }
+    }
+}
