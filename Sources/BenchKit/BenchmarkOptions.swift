@@ -1,3 +1,4 @@
+import OpenAIAPI
 /// Dataset choice and its options (`--dataset-name` and friends).
 public enum DatasetSpec: Sendable {
     case random(RandomDataset)
@@ -42,7 +43,7 @@ public struct BenchmarkOptions: Sendable {
     public var numWarmups: Int = 0
     public var readyCheckTimeout: Double = 0
     /// Sampling flags then `--extra-body`, merged (extra-body wins).
-    public var extraBody: [(String, JSONValue)] = []
+    public var extraBody: [(key: String, value: JSONValue)] = []
     public var logprobs: Int?
     public var requestIDPrefix: String = ""
 

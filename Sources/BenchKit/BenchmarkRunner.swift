@@ -1,6 +1,8 @@
 import Foundation
 import HTTPCore
 import NetIO
+import Engine
+import OpenAIAPI
 
 /// Everything a finished run produced.
 public struct BenchmarkRunResult: Sendable {
@@ -56,7 +58,7 @@ public enum BenchmarkRunner {
         let servedName = o.servedModelName ?? modelID
 
         // Dataset.
-        let tokenizer = SimpleTokenizer()
+        let tokenizer = Tokenizer()
         var rng = SeededRandom(seed: o.seed)
         var samples: [SampleRequest]
         switch o.dataset {
@@ -70,10 +72,10 @@ public enum BenchmarkRunner {
         case let .shareGPT(path, outLen, shuffle, oversample):
             samples = try FileDatasets.shareGPT(path: path, count: o.numPrompts, fixedOutputLen: outLen, shuffle: shuffle,
                                                 oversample: oversample, requestIDPrefix: o.requestIDPrefix,
-                                                countTokens: tokenizer.count, rng: &rng)
+                                                countTokens: tokenizer.tokenCount, rng: &rng)
         case let .custom(path, outLen, shuffle):
             samples = try FileDatasets.customJSONL(path: path, count: o.numPrompts, defaultOutputLen: outLen, shuffle: shuffle,
-                                                   requestIDPrefix: o.requestIDPrefix, countTokens: tokenizer.count, rng: &rng)
+                                                   requestIDPrefix: o.requestIDPrefix, countTokens: tokenizer.tokenCount, rng: &rng)
         }
         guard !samples.isEmpty else { throw BenchmarkError("the dataset produced no requests (--num-prompts \(o.numPrompts))") }
 
@@ -87,7 +89,7 @@ public enum BenchmarkRunner {
         if let counts = await api.tokenCounts(samples.map(\.prompt), model: servedName) {
             for i in samples.indices { samples[i].promptLen = counts[i] }
         } else {
-            log("Server has no /tokenize; counting prompt tokens with vlbench's local tokenizer.")
+            log("Server has no /tokenize; counting prompt tokens with VLServe's own tokenizer.")
         }
 
         // Request bytes, built once before the clock starts.
@@ -99,7 +101,7 @@ public enum BenchmarkRunner {
         wire.reserveCapacity(samples.count)
         for i in samples.indices {
             let s = samples[i]
-            wire.append(api.request(path: o.endpointPath, body: JSONWriter.bytes(builder.body(s), compact: false), requestID: s.requestID)
+            wire.append(api.request(path: o.endpointPath, body: builder.bodyBytes(s), requestID: s.requestID)
                 .serialize(host: client.hostHeader))
             samples[i].imageURLs = []
         }
@@ -151,9 +153,9 @@ public enum BenchmarkRunner {
         if let r = o.rampUp {
             log("Traffic ramp-up strategy: \(r.strategy.rawValue). Will increase RPS from \(Int(r.startRPS)) to \(Int(r.endRPS)) RPS over the duration of the benchmark.")
         } else {
-            log("Traffic request rate: \(o.requestRate.isFinite ? JSONWriter.formatDouble(o.requestRate) : "inf")")
+            log("Traffic request rate: \(o.requestRate.isFinite ? PythonJSON.repr(o.requestRate) : "inf")")
         }
-        log("Burstiness factor: \(JSONWriter.formatDouble(o.burstiness)) (\(o.burstiness == 1 ? "Poisson process" : "Gamma distribution"))")
+        log("Burstiness factor: \(PythonJSON.repr(o.burstiness)) (\(o.burstiness == 1 ? "Poisson process" : "Gamma distribution"))")
         log("Maximum request concurrency: \(o.maxConcurrency.map(String.init) ?? "None")")
         log("Starting main benchmark run...")
 
@@ -172,7 +174,7 @@ public enum BenchmarkRunner {
         let after = await api.metrics()
 
         let metrics = BenchmarkMetrics(outputs: run.outputs, duration: run.duration, percentiles: o.metricPercentiles,
-                                       goodput: o.goodput, compat: o.compat, countTokens: tokenizer.count)
+                                       goodput: o.goodput, compat: o.compat, countTokens: tokenizer.tokenCount)
         for line in ResultTable.failureLines(run.outputs) { log(line) }
         for line in ResultTable.lines(metrics: metrics, duration: run.duration, requestRate: o.rampUp == nil ? o.requestRate : .infinity,
                                       maxConcurrency: o.maxConcurrency, selected: o.percentileMetrics, compat: o.compat) { log(line) }

@@ -1,3 +1,4 @@
+import OpenAIAPI
 /// What the benchmark needs from one streamed chunk (vllm-bench-compat.md §4.2).
 public struct ChunkSummary: Equatable, Sendable {
     /// `choices` is a non-empty array (a token chunk for TTFT/ITL).
@@ -23,8 +24,8 @@ public struct ChunkSummary: Equatable, Sendable {
         }
         if let u = j["usage"], u.objectValue != nil {
             s.hasUsage = true
-            s.promptTokens = u["prompt_tokens"]?.intValue
-            s.completionTokens = u["completion_tokens"]?.intValue
+            s.promptTokens = u["prompt_tokens"]?.integralValue
+            s.completionTokens = u["completion_tokens"]?.integralValue
         }
         if let e = j["error"], e.objectValue != nil {
             s.errorMessage = e["message"]?.stringValue ?? ""
@@ -33,23 +34,36 @@ public struct ChunkSummary: Equatable, Sendable {
     }
 
     /// Fast path: one pass over the bytes without building a tree; only the content string is
-    /// allocated. Returns nil when the payload is not a well-formed JSON object (the caller then
-    /// uses `naive` to get the error).
+    /// allocated. Returns nil when the payload is not a JSON object `naive` accepts, or is over
+    /// 1 MiB (so no `JSONLimits` count or size limit can apply); the caller then uses `naive`.
     public static func fast(_ payload: [UInt8], isChat: Bool) -> ChunkSummary? {
-        payload.withUnsafeBufferPointer { buf in
+        guard payload.count <= 1 << 20 else { return nil }
+        return payload.withUnsafeBufferPointer { buf in
             var sc = ChunkScanner(b: buf)
             return sc.summary(isChat: isChat)
         }
     }
 }
 
-/// A minimal JSON scanner for `ChunkSummary.fast`: skips values it does not need, validating
-/// structure as it goes (string escapes, nesting, literals and numbers).
+/// A minimal JSON scanner for `ChunkSummary.fast`: skips values it does not need, validating as
+/// it goes exactly what OpenAIAPI's strict `JSONParser` checks (structure, string escapes and
+/// surrogate pairs, UTF-8, RFC 8259 numbers, literals, `JSONLimits.default` depth and number length).
 struct ChunkScanner {
     let b: UnsafeBufferPointer<UInt8>
     var i = 0
+    /// Open arrays and objects around `i`.
+    var depth = 0
+    static let limits = JSONLimits.default
 
     init(b: UnsafeBufferPointer<UInt8>) { self.b = b }
+
+    /// Enters an array or object; false beyond `limits.maxDepth`.
+    mutating func enter() -> Bool {
+        depth += 1
+        return depth <= Self.limits.maxDepth
+    }
+
+    mutating func leave() { depth -= 1 }
 
     mutating func ws() { while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 } }
 
@@ -66,10 +80,16 @@ struct ChunkScanner {
         guard i < b.count, b[i] == 0x22 else { return nil }
         i += 1
         let start = i
-        var escaped = false
+        var escaped = false, nonASCII = false
         while i < b.count {
             let c = b[i]
-            if c == 0x22 { i += 1; return (start, i - 1, escaped) }
+            if c == 0x22 {
+                i += 1
+                if nonASCII, String(validating: UnsafeBufferPointer(rebasing: b[start..<(i - 1)]), as: UTF8.self) == nil {
+                    return nil
+                }
+                return (start, i - 1, escaped)
+            }
             if c == 0x5C {
                 escaped = true
                 guard i + 1 < b.count else { return nil }
@@ -77,21 +97,42 @@ struct ChunkScanner {
                 case 0x22, 0x5C, 0x2F, UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     i += 2
                 case UInt8(ascii: "u"):
-                    guard i + 5 < b.count else { return nil }
-                    for k in 2...5 {
-                        let h = b[i + k]
-                        guard (h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66) else { return nil }
-                    }
+                    guard let unit = hex4(at: i + 2) else { return nil }
                     i += 6
+                    if unit >= 0xDC00 && unit <= 0xDFFF { return nil }
+                    if unit >= 0xD800 && unit <= 0xDBFF {
+                        guard i + 1 < b.count, b[i] == 0x5C, b[i + 1] == UInt8(ascii: "u"), let low = hex4(at: i + 2),
+                              low >= 0xDC00 && low <= 0xDFFF else { return nil }
+                        i += 6
+                    }
                 default:
                     return nil
                 }
                 continue
             }
             if c < 0x20 { return nil }
+            if c >= 0x80 { nonASCII = true }
             i += 1
         }
         return nil
+    }
+
+    /// The UTF-16 unit of the 4 hex digits at `p`, or nil.
+    func hex4(at p: Int) -> UInt16? {
+        guard p + 4 <= b.count else { return nil }
+        var v: UInt16 = 0
+        for k in 0..<4 {
+            let h = b[p + k]
+            let d: UInt8
+            switch h {
+            case 0x30...0x39: d = h - 0x30
+            case 0x41...0x46: d = h - 0x41 + 10
+            case 0x61...0x66: d = h - 0x61 + 10
+            default: return nil
+            }
+            v = v << 4 | UInt16(d)
+        }
+        return v
     }
 
     func equals(_ k: (start: Int, end: Int, escaped: Bool), _ lit: StaticString) -> Bool {
@@ -102,24 +143,28 @@ struct ChunkScanner {
     }
 
     /// Skips any value; false if malformed.
-    mutating func skipValue(depth: Int = 0) -> Bool {
+    mutating func skipValue() -> Bool {
         ws()
-        guard i < b.count, depth < 512 else { return false }
+        guard i < b.count else { return false }
         switch b[i] {
         case 0x22: return key() != nil
         case 0x7B:
             i += 1
+            guard enter() else { return false }
+            defer { leave() }
             if eat(0x7D) { return true }
             while true {
-                guard key() != nil, eat(0x3A), skipValue(depth: depth + 1) else { return false }
+                guard key() != nil, eat(0x3A), skipValue() else { return false }
                 if eat(0x2C) { continue }
                 return eat(0x7D)
             }
         case 0x5B:
             i += 1
+            guard enter() else { return false }
+            defer { leave() }
             if eat(0x5D) { return true }
             while true {
-                guard skipValue(depth: depth + 1) else { return false }
+                guard skipValue() else { return false }
                 if eat(0x2C) { continue }
                 return eat(0x5D)
             }
@@ -127,20 +172,31 @@ struct ChunkScanner {
         case UInt8(ascii: "f"): return literal("false")
         case UInt8(ascii: "n"): return literal("null")
         case 0x2D, 0x30...0x39:
-            // Same acceptance as JSONParser.number: a run of number characters that Int or Double parses.
+            // RFC 8259: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
             let s = i
-            var plain = true
-            i += 1
-            while i < b.count, (b[i] >= 0x30 && b[i] <= 0x39) || b[i] == 0x2D || b[i] == 0x2B || b[i] == 0x2E || b[i] == 0x65 || b[i] == 0x45 {
-                if b[i] < 0x30 { plain = false } else if b[i] > 0x39 { plain = false }
+            if b[i] == 0x2D { i += 1 }
+            guard i < b.count else { return false }
+            if b[i] == 0x30 { i += 1 } else if !digits() { return false }
+            if i < b.count, b[i] == 0x2E {
                 i += 1
+                guard digits() else { return false }
             }
-            if plain && i - s < 19 && !(b[s] == 0x2D && i - s == 1) { return true }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<i]), as: UTF8.self)
-            return Int(text) != nil || Double(text) != nil
+            if i < b.count, b[i] == 0x65 || b[i] == 0x45 {
+                i += 1
+                if i < b.count, b[i] == 0x2B || b[i] == 0x2D { i += 1 }
+                guard digits() else { return false }
+            }
+            return i - s <= Self.limits.maxNumberBytes
         default:
             return false
         }
+    }
+
+    /// Skips one or more ASCII digits; false if there is none.
+    mutating func digits() -> Bool {
+        let s = i
+        while i < b.count, b[i] >= 0x30 && b[i] <= 0x39 { i += 1 }
+        return i > s
     }
 
     mutating func literal(_ s: StaticString) -> Bool {
@@ -151,7 +207,7 @@ struct ChunkScanner {
         return true
     }
 
-    /// A string value (decoded via JSONParser when it has escapes), or nil if the value is not a string
+    /// A string value (decoded via `JSONParser` when it has escapes), or nil if the value is not a string
     /// (the value is skipped either way); `ok` false when malformed.
     mutating func stringValue(_ ok: inout Bool) -> String? {
         ws()
@@ -176,7 +232,7 @@ struct ChunkScanner {
 
     mutating func summary(isChat: Bool) -> ChunkSummary? {
         var out = ChunkSummary()
-        guard eat(0x7B) else { return nil }
+        guard eat(0x7B), enter() else { return nil }
         if eat(0x7D) { ws(); return i == b.count ? out : nil }
         var ok = true
         var seenChoices = false, seenUsage = false, seenError = false
@@ -203,7 +259,7 @@ struct ChunkScanner {
                 if b[i] == 0x7B {
                     out.errorMessage = ""
                     guard object({ sc, key, ok in
-                        if sc.equals(key, "message") { if let m = sc.stringValue(&ok) { out.errorMessage = m } }
+                        if sc.equals(key, "message") { out.errorMessage = sc.stringValue(&ok) ?? "" }
                         else { ok = sc.skipValue() }
                     }) else { return nil }
                 } else if !skipValue() { return nil }
@@ -222,7 +278,8 @@ struct ChunkScanner {
 
     /// Walks an object, calling `field` for each key with the scanner positioned at the value.
     mutating func object(_ field: (inout ChunkScanner, (start: Int, end: Int, escaped: Bool), inout Bool) -> Void) -> Bool {
-        guard eat(0x7B) else { return false }
+        guard eat(0x7B), enter() else { return false }
+        defer { leave() }
         if eat(0x7D) { return true }
         while true {
             guard let k = key(), eat(0x3A) else { return false }
@@ -238,6 +295,8 @@ struct ChunkScanner {
         guard i < b.count else { return false }
         guard b[i] == 0x5B else { return skipValue() }
         i += 1
+        guard enter() else { return false }
+        defer { leave() }
         if eat(0x5D) { return true }
         out.hasChoices = true
         // First element: look for delta.content / text when it is an object.
@@ -247,6 +306,7 @@ struct ChunkScanner {
             var text: String?
             let good = object({ sc, key, ok in
                 if isChat && sc.equals(key, "delta") {
+                    text = nil // a repeated key: the last one counts, as in `JSONValue[key]`
                     sc.ws()
                     if sc.i < sc.b.count, sc.b[sc.i] == 0x7B {
                         ok = sc.object({ sc2, key2, ok2 in

@@ -63,8 +63,8 @@ public enum CompareReport {
 
     /// One-line description of the shared workload.
     public static func describe(_ o: BenchmarkOptions) -> String {
-        let rate = o.requestRate.isFinite ? JSONWriter.formatDouble(o.requestRate) : "inf"
-        return "dataset \(o.dataset.name), \(o.numPrompts) prompts, request rate \(rate) req/s, burstiness \(JSONWriter.formatDouble(o.burstiness)), max concurrency \(o.maxConcurrency.map(String.init) ?? "None"), seed \(o.seed), backend \(o.backend.rawValue)"
+        let rate = o.requestRate.isFinite ? PythonJSON.repr(o.requestRate) : "inf"
+        return "dataset \(o.dataset.name), \(o.numPrompts) prompts, request rate \(rate) req/s, burstiness \(PythonJSON.repr(o.burstiness)), max concurrency \(o.maxConcurrency.map(String.init) ?? "None"), seed \(o.seed), backend \(o.backend.rawValue)"
     }
 
     public static func markdown(_ results: [VariantResult], workload: String) -> String {

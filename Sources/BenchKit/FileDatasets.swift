@@ -1,4 +1,5 @@
 import Foundation
+import OpenAIAPI
 
 /// Datasets read from local files: `sharegpt` (vllm-bench-compat.md §5.3) and `custom` JSONL.
 public enum FileDatasets {
@@ -57,7 +58,7 @@ public enum FileDatasets {
             let j: JSONValue
             do { j = try JSONParser.parse(Array(line)) } catch { throw DatasetError("\(path):\(lineNo): \(error)") }
             guard let prompt = j["prompt"]?.stringValue else { throw DatasetError("\(path):\(lineNo): missing string field \"prompt\"") }
-            let outLen = j["output_tokens"]?.intValue ?? defaultOutputLen
+            let outLen = j["output_tokens"]?.integralValue ?? defaultOutputLen
             var images: [String] = []
             if let s = j["image"]?.stringValue { images.append(s) }
             for v in j["images"]?.arrayValue ?? [] { if let s = v.stringValue { images.append(s) } }

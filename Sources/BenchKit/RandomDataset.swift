@@ -1,3 +1,5 @@
+import Engine
+import OpenAIAPI
 /// Per-direction range ratios of `--random-range-ratio` (a float, or JSON `{"input": a, "output": b}`).
 public struct RangeRatio: Sendable, Equatable {
     public var input: Double
@@ -33,10 +35,12 @@ public struct RandomDataset: Sendable {
     public init() {}
 
     /// Draws `count` requests. The rng draws, in order: N input lengths, N output lengths,
-    /// N offsets, then the prefix; random-mm continues with the same rng.
-    public func sample(count: Int, tokenizer: SimpleTokenizer,
+    /// N offsets, then the prefix; random-mm continues with the same rng. Token ids index
+    /// `Tokenizer.randomPromptIDs` (upstream draws from the model's whole vocabulary); Engine's
+    /// tokenizer adds no special tokens, so the input length is not reduced for them.
+    public func sample(count: Int, tokenizer: Tokenizer,
                        rng: inout SeededRandom) throws(DatasetError) -> [SampleRequest] {
-        let realIn = max(0, inputLen - tokenizer.numSpecialTokens)
+        let realIn = max(0, inputLen)
         let inLo = Int((Double(realIn) * (1 - rangeRatio.input)).rounded(.down))
         let inHi = Int((Double(realIn) * (1 + rangeRatio.input)).rounded(.up))
         let outLo = max(1, Int((Double(outputLen) * (1 - rangeRatio.output)).rounded(.down)))
@@ -47,31 +51,36 @@ public struct RandomDataset: Sendable {
         guard outputLen >= 1 else { throw DatasetError("--random-output-len must be ≥ 1, got \(outputLen)") }
         let inLens = (0..<count).map { _ in rng.int(in: inLo, inHi) }
         let outLens = (0..<count).map { _ in rng.int(in: outLo, outHi) }
-        let vocab = tokenizer.vocabSize
-        let offsets = (0..<count).map { _ in rng.int(in: 0, vocab - 1) }
-        let prefix = (0..<prefixLen).map { _ in rng.int(in: 0, vocab - 1) }
+        let vocab = Tokenizer.randomPromptIDs
+        let offsets = (0..<count).map { _ in rng.int(in: 0, vocab.count - 1) }
+        let prefix = (0..<prefixLen).map { _ in vocab[rng.int(in: 0, vocab.count - 1)] }
         var out: [SampleRequest] = []
         out.reserveCapacity(count)
         for i in 0..<count {
             var ids = prefix
             ids.reserveCapacity(prefixLen + inLens[i])
-            for k in 0..<inLens[i] { ids.append((offsets[i] + i + k) % vocab) }
+            for k in 0..<inLens[i] { ids.append(vocab[(offsets[i] + i + k) % vocab.count]) }
             let target = prefixLen + inLens[i]
-            // Decode → re-encode loop (exact with SimpleTokenizer, kept for other vocabularies).
-            var prompt = tokenizer.decode(ids)
+            // Decode → re-encode loop, as upstream (the first encode already has `target` tokens).
+            var prompt = Self.decode(ids, tokenizer)
             for _ in 0..<10 {
                 let enc = tokenizer.encode(prompt)
                 if enc.count == target { break }
                 if enc.count < target {
-                    ids = enc + (0..<(target - enc.count)).map { _ in rng.int(in: 0, vocab - 1) }
+                    ids = enc + (0..<(target - enc.count)).map { _ in vocab[rng.int(in: 0, vocab.count - 1)] }
                 } else {
                     ids = Array(enc.prefix(target))
                 }
-                prompt = tokenizer.decode(ids)
+                prompt = Self.decode(ids, tokenizer)
             }
-            out.append(SampleRequest(prompt: prompt, promptLen: tokenizer.count(prompt),
+            out.append(SampleRequest(prompt: prompt, promptLen: tokenizer.tokenCount(prompt),
                                      expectedOutputLen: outLens[i], requestID: requestIDPrefix + String(i)))
         }
         return out
+    }
+
+    /// Text of `ids` (ids from `encode` or `randomPromptIDs` are always known; others decode to "").
+    static func decode(_ ids: [Int32], _ tokenizer: Tokenizer) -> String {
+        (try? tokenizer.decode(ids)) ?? ""
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Engine
+import OpenAIAPI
 
 /// Encodes an RGB image (`rgb`: [height, width, 3] row-major bytes) to JPEG at `quality` (1–100).
 public typealias JPEGEncodeFunction = @Sendable (_ width: Int, _ height: Int, _ rgb: [UInt8], _ quality: Int) throws -> [UInt8]
@@ -62,7 +64,7 @@ public struct RandomMMDataset: Sendable {
         }
         var d: [String: Int] = [:]
         for (k, v) in o {
-            guard let n = v.intValue, n >= 0 else { throw DatasetError("limit for '\(k)' must be a non-negative integer") }
+            guard let n = v.integralValue, n >= 0 else { throw DatasetError("limit for '\(k)' must be a non-negative integer") }
             d[k] = n
         }
         return d
@@ -70,7 +72,7 @@ public struct RandomMMDataset: Sendable {
 
     /// Draws `count` requests with images. Video buckets (T > 1) with non-zero probability are
     /// rejected: vlbench sends images only.
-    public func sample(count: Int, tokenizer: SimpleTokenizer, rng: inout SeededRandom,
+    public func sample(count: Int, tokenizer: Tokenizer, rng: inout SeededRandom,
                        encodeJPEG: JPEGEncodeFunction) throws(DatasetError) -> [SampleRequest] {
         var reqs = try text.sample(count: count, tokenizer: tokenizer, rng: &rng)
         let live = buckets.filter { $0.probability > 0 }

@@ -1,3 +1,4 @@
+import OpenAIAPI
 /// Request API shape (`--backend`).
 public enum Backend: String, Sendable, CaseIterable {
     /// `/v1/completions` (`openai`, `vllm`).
@@ -15,11 +16,11 @@ public struct RequestBuilder: Sendable {
     public var model: String
     public var ignoreEOS: Bool
     /// Sampling flags merged with `--extra-body` (extra-body wins); shallow-merged last.
-    public var extraBody: [(String, JSONValue)]
+    public var extraBody: [(key: String, value: JSONValue)]
     /// Completions only: `logprobs` (null when unset).
     public var logprobs: Int?
 
-    public init(backend: Backend, model: String, ignoreEOS: Bool, extraBody: [(String, JSONValue)] = [], logprobs: Int? = nil) {
+    public init(backend: Backend, model: String, ignoreEOS: Bool, extraBody: [(key: String, value: JSONValue)] = [], logprobs: Int? = nil) {
         self.backend = backend
         self.model = model
         self.ignoreEOS = ignoreEOS
@@ -58,8 +59,13 @@ public struct RequestBuilder: Sendable {
         return p
     }
 
+    /// The compact JSON bytes of `body(r)`, sized for its prompt and image data URLs.
+    public func bodyBytes(_ r: SampleRequest) -> [UInt8] {
+        JSONWriter.body(body(r), capacity: 512 + r.prompt.utf8.count + r.imageURLs.reduce(0) { $0 + $1.utf8.count })
+    }
+
     /// Merges sampling flags and `--extra-body` (a JSON object) into one ordered list; extra-body wins.
-    public static func mergeExtraBody(sampling: [(String, JSONValue)], extraBodyJSON: String?) throws(DatasetError) -> [(String, JSONValue)] {
+    public static func mergeExtraBody(sampling: [(key: String, value: JSONValue)], extraBodyJSON: String?) throws(DatasetError) -> [(key: String, value: JSONValue)] {
         var merged = JSONValue.object(sampling)
         if let s = extraBodyJSON {
             guard let j = try? JSONParser.parse(s), let o = j.objectValue else {

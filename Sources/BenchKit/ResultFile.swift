@@ -1,4 +1,5 @@
 import Foundation
+import OpenAIAPI
 
 /// Builds and writes the JSON result file with `vllm bench serve`'s keys and order
 /// (vllm-bench-compat.md §8).
@@ -7,7 +8,7 @@ public enum ResultFile {
     public static func build(options o: BenchmarkOptions, modelID: String, tokenizerID: String, date: String,
                              outputs: [RequestOutput], metrics m: BenchmarkMetrics, duration: Double,
                              rpsChangeEvents: [(Int, String)] = [], detailed: Bool) -> JSONValue {
-        var r: [(String, JSONValue)] = [
+        var r: [(key: String, value: JSONValue)] = [
             ("date", .string(date)),
             ("endpoint_type", .string(o.backend.rawValue)),
             ("backend", .string(o.backend.rawValue)),
@@ -76,7 +77,7 @@ public enum ResultFile {
         if let ru = o.rampUp {
             return "\(label)-ramp-up-\(ru.strategy.rawValue)-\(Int(ru.startRPS))qps-\(Int(ru.endRPS))qps\(conc)-\(model)-\(date).json"
         }
-        let rate = o.requestRate.isFinite ? JSONWriter.formatDouble(o.requestRate) : "inf"
+        let rate = o.requestRate.isFinite ? PythonJSON.repr(o.requestRate) : "inf"
         return "\(label)-\(rate)qps\(conc)-\(model)-\(date).json"
     }
 
@@ -89,7 +90,7 @@ public enum ResultFile {
             try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
             path = (d as NSString).appendingPathComponent(filename)
         }
-        var bytes = JSONWriter.bytes(value)
+        var bytes = PythonJSON.dumps(value)
         if append, let h = FileHandle(forUpdatingAtPath: path) {
             defer { try? h.close() }
             let end = try h.seekToEnd()

@@ -34,7 +34,7 @@ public enum ResultTable {
 
     /// `str(int(p)) if int(p) == p else str(p)`.
     public static func percentileWord(_ p: Double) -> String {
-        p.rounded(.towardZero) == p && abs(p) < 1e15 ? String(Int(p)) : JSONWriter.formatDouble(p)
+        p.rounded(.towardZero) == p && abs(p) < 1e15 ? String(Int(p)) : PythonJSON.repr(p)
     }
 
     /// The table lines (without trailing newlines).

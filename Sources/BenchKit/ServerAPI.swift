@@ -1,5 +1,6 @@
 import HTTPCore
 import NetIO
+import OpenAIAPI
 
 /// The server's side endpoints vlbench uses besides the benchmarked one:
 /// `/v1/models`, `/tokenize`, `/metrics`, `/health`.
@@ -57,16 +58,16 @@ struct ServerAPI: Sendable {
 
     /// Server token ids of `prompt` (`/tokenize` → `tokens`), or nil.
     func tokens(_ prompt: String, model: String) async -> [Int]? {
-        let body = JSONWriter.bytes(.object([("model", .string(model)), ("prompt", .string(prompt)), ("add_special_tokens", .bool(false))]))
+        let body = JSONWriter.body(.object([("model", .string(model)), ("prompt", .string(prompt)), ("add_special_tokens", .bool(false))]))
         guard let (head, data) = try? await client.fetch(request(path: "/tokenize", body: body)), head.status.code == 200,
               let j = try? JSONParser.parse(data), let t = j["tokens"]?.arrayValue else { return nil }
-        let ids = t.compactMap(\.intValue)
+        let ids = t.compactMap(\.integralValue)
         return ids.count == t.count ? ids : nil
     }
 
     /// Text of `tokens` via `/detokenize` (`{"tokens"}` → `{"prompt"}`), or nil.
     func detokenize(_ tokens: [Int], model: String) async -> String? {
-        let body = JSONWriter.bytes(.object([("model", .string(model)), ("tokens", .array(tokens.map { .int($0) }))]))
+        let body = JSONWriter.body(.object([("model", .string(model)), ("tokens", .array(tokens.map { .int($0) }))]))
         guard let (head, data) = try? await client.fetch(request(path: "/detokenize", body: body)), head.status.code == 200,
               let j = try? JSONParser.parse(data) else { return nil }
         return j["prompt"]?.stringValue
@@ -90,10 +91,10 @@ struct ServerAPI: Sendable {
     }
 
     private func count(_ prompt: String, model: String) async -> Int? {
-        let body = JSONWriter.bytes(.object([("model", .string(model)), ("prompt", .string(prompt)), ("add_special_tokens", .bool(true))]))
+        let body = JSONWriter.body(.object([("model", .string(model)), ("prompt", .string(prompt)), ("add_special_tokens", .bool(true))]))
         guard let (head, data) = try? await client.fetch(request(path: "/tokenize", body: body)), head.status.code == 200,
               let j = try? JSONParser.parse(data) else { return nil }
-        return j["count"]?.intValue ?? j["tokens"]?.arrayValue?.count
+        return j["count"]?.integralValue ?? j["tokens"]?.arrayValue?.count
     }
 
     /// `GET /metrics` parsed, or nil.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BenchKit
 import Foundation
+import OpenAIAPI
 
 /// `vllm bench serve`'s flags (names and defaults from vllm-bench-compat.md §2).
 struct ServeArguments: ParsableArguments {
@@ -156,7 +157,7 @@ struct ServeArguments: ParsableArguments {
         o.requestIDPrefix = requestIDPrefix ?? "bench-\(String(format: "%08x", UInt32.random(in: 0...UInt32.max)))-"
 
         // Sampling flags, then --extra-body (wins).
-        var sampling: [(String, JSONValue)] = []
+        var sampling: [(key: String, value: JSONValue)] = []
         if let v = temperature { sampling.append(("temperature", .double(v))) } else if cm == .v0_11 { sampling.append(("temperature", .double(0))) }
         if let v = topP { sampling.append(("top_p", .double(v))) }
         if let v = topK { sampling.append(("top_k", .int(v))) }

@@ -18,6 +18,8 @@ import Testing
         #"{}"#,
         #"{"usage":{"completion_tokens":-1,"prompt_tokens":9223372036854775807}}"#,
         #"{"a":[[[[{"b":[]}]]]],"choices":[{"delta":{}}]}"#,
+        #"{"choices":[{"index":0,"text":"héllo 猫 😀","delta":{"content":"x"},"delta":{"content":"last"}}],"n":-0.5e-3}"#,
+        #"{"error":{"message":"first","message":7}}"#,
     ]
 
     @Test func fastMatchesNaiveOnSamples() throws {
@@ -54,6 +56,22 @@ import Testing
                     #expect(ref != nil && f == ref!, "\(String(decoding: v, as: UTF8.self))")
                 }
             }
+        }
+    }
+
+    /// Inputs OpenAIAPI's strict parser rejects: the fast path must decline them all.
+    @Test func fastDeclinesWhatTheStrictParserRejects() {
+        var bad: [[UInt8]] = [
+            #"{"usage":{"prompt_tokens":01}}"#, #"{"a":1.}"#, #"{"a":-}"#, #"{"a":.5}"#, #"{"a":1e}"#, #"{"a":+1}"#,
+            #"{"a":"\ud800"}"#, #"{"a":"\udc00x"}"#, #"{"a":"\ud800\u0041"}"#, #"{"a":NaN}"#, #"{"a":1,}"#,
+            "{\"a\":" + String(repeating: "[", count: 70) + String(repeating: "]", count: 70) + "}",
+            #"{"a":1"# + String(repeating: "0", count: 80) + "}",
+        ].map { Array($0.utf8) }
+        bad.append([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xC3, 0x22, 0x7D])          // truncated UTF-8
+        bad.append([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xED, 0xA0, 0x80, 0x22, 0x7D]) // encoded surrogate
+        for v in bad {
+            #expect((try? ChunkSummary.naive(v, isChat: true)) == nil, "\(v)")
+            #expect(ChunkSummary.fast(v, isChat: true) == nil, "\(v)")
         }
     }
 }

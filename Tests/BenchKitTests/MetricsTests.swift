@@ -1,4 +1,5 @@
 import Foundation
+import Engine
 import Testing
 @testable import BenchKit
 
@@ -84,8 +85,8 @@ func approx(_ a: Double, _ b: Double, _ tol: Double = 1e-9) -> Bool { abs(a - b)
     }
 
     @Test func missingUsageFallsBackToTokenCount() {
-        let o = [RequestOutput(success: true, ttft: 0.1, itl: [0.1], latency: 0.2, outputTokens: 0, promptLen: 3, generatedText: "ab cd ef")]
-        #expect(BenchmarkMetrics(outputs: o, duration: 1, percentiles: [99], countTokens: { SimpleTokenizer().count($0) }).totalOutput == 3)
+        let o = [RequestOutput(success: true, ttft: 0.1, itl: [0.1], latency: 0.2, outputTokens: 0, promptLen: 3, generatedText: "the red cat")]
+        #expect(BenchmarkMetrics(outputs: o, duration: 1, percentiles: [99], countTokens: { Tokenizer().tokenCount($0) }).totalOutput == 3)
         #expect(BenchmarkMetrics(outputs: o, duration: 1, percentiles: [99]).totalOutput == 1)
     }
 }
