@@ -148,26 +148,8 @@ struct ChunkScanner {
         guard i < b.count else { return false }
         switch b[i] {
         case 0x22: return key() != nil
-        case 0x7B:
-            i += 1
-            guard enter() else { return false }
-            defer { leave() }
-            if eat(0x7D) { return true }
-            while true {
-                guard key() != nil, eat(0x3A), skipValue() else { return false }
-                if eat(0x2C) { continue }
-                return eat(0x7D)
-            }
-        case 0x5B:
-            i += 1
-            guard enter() else { return false }
-            defer { leave() }
-            if eat(0x5D) { return true }
-            while true {
-                guard skipValue() else { return false }
-                if eat(0x2C) { continue }
-                return eat(0x5D)
-            }
+        case 0x7B: return object { sc, _, ok in ok = sc.skipValue() }
+        case 0x5B: return array { sc, _ in sc.skipValue() }
         case UInt8(ascii: "t"): return literal("true")
         case UInt8(ascii: "f"): return literal("false")
         case UInt8(ascii: "n"): return literal("null")
@@ -291,15 +273,32 @@ struct ChunkScanner {
         }
     }
 
+    /// Walks an array, calling `element` with the scanner at each element and its index.
+    mutating func array(_ element: (inout ChunkScanner, Int) -> Bool) -> Bool {
+        guard eat(0x5B), enter() else { return false }
+        defer { leave() }
+        if eat(0x5D) { return true }
+        var index = 0
+        while true {
+            guard element(&self, index) else { return false }
+            index += 1
+            if eat(0x2C) { continue }
+            return eat(0x5D)
+        }
+    }
+
     mutating func choices(_ out: inout ChunkSummary, isChat: Bool) -> Bool {
         guard i < b.count else { return false }
         guard b[i] == 0x5B else { return skipValue() }
-        i += 1
-        guard enter() else { return false }
-        defer { leave() }
-        if eat(0x5D) { return true }
-        out.hasChoices = true
-        // First element: look for delta.content / text when it is an object.
+        return array { sc, index in
+            guard index == 0 else { return sc.skipValue() }
+            out.hasChoices = true
+            return sc.firstChoice(&out, isChat: isChat)
+        }
+    }
+
+    /// The first element of `choices`: `delta.content` (chat) or `text` when it is an object.
+    mutating func firstChoice(_ out: inout ChunkSummary, isChat: Bool) -> Bool {
         ws()
         guard i < b.count else { return false }
         if b[i] == 0x7B {
@@ -321,10 +320,8 @@ struct ChunkScanner {
             })
             guard good else { return false }
             out.text = text
-        } else if !skipValue() {
-            return false
+            return true
         }
-        while eat(0x2C) { guard skipValue() else { return false } }
-        return eat(0x5D)
+        return skipValue()
     }
 }
