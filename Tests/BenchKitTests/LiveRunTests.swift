@@ -28,7 +28,7 @@ func chatOptions(port: Int, prompts: Int) -> BenchmarkOptions {
 
 @Suite(.serialized) struct LiveRunTests {
     @Test func runAgainstMockSSEServer() async throws {
-        let server = MockSSEServer(tokens: 4, gapMicros: 1000)
+        let server = try MockSSEServer(tokens: 4, gapMicros: 1000)
         defer { server.stop() }
         var o = chatOptions(port: server.port, prompts: 40)
         o.maxConcurrency = 8
@@ -61,7 +61,7 @@ func chatOptions(port: Int, prompts: Int) -> BenchmarkOptions {
     }
 
     @Test func failuresAreCountedAndListed() async throws {
-        let server = MockSSEServer(tokens: 2, gapMicros: 100)
+        let server = try MockSSEServer(tokens: 2, gapMicros: 100)
         defer { server.stop() }
         var o = chatOptions(port: server.port, prompts: 3)
         o.model = "m"
