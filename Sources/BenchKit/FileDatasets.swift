@@ -56,7 +56,7 @@ public enum FileDatasets {
             lineNo += 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             let j: JSONValue
-            do { j = try JSONParser.parse(Array(line)) } catch { throw DatasetError("\(path):\(lineNo): \(error)") }
+            do { j = try JSONParser.parse(Array(line), limits: .localFiles) } catch { throw DatasetError("\(path):\(lineNo): \(error)") }
             guard let prompt = j["prompt"]?.stringValue else { throw DatasetError("\(path):\(lineNo): missing string field \"prompt\"") }
             let outLen = j["output_tokens"]?.integralValue ?? defaultOutputLen
             var images: [String] = []
@@ -99,6 +99,6 @@ public enum FileDatasets {
 
     static func readJSON(_ path: String) throws(DatasetError) -> JSONValue {
         guard let data = FileManager.default.contents(atPath: path) else { throw DatasetError("cannot read dataset file \(path)") }
-        do { return try JSONParser.parse(Array(data)) } catch { throw DatasetError("\(path): \(error)") }
+        do { return try JSONParser.parse(Array(data), limits: .localFiles) } catch { throw DatasetError("\(path): \(error)") }
     }
 }

@@ -32,3 +32,10 @@ extension JSONWriter {
         return w.bytes
     }
 }
+
+extension JSONLimits {
+    /// For local files the user chose (ShareGPT and JSONL datasets, result files): only nesting
+    /// (128 levels; these files use under 10) and number literals (1 KiB) are bounded. A ShareGPT
+    /// file holds millions of values, past `JSONLimits.default`'s 1,048,576 made for request bodies.
+    static let localFiles = JSONLimits(maxDepth: 128, maxStringBytes: .max, maxNumberBytes: 1024, maxValues: .max)
+}

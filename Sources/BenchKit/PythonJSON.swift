@@ -43,9 +43,9 @@ public enum PythonJSON {
 
     /// `json.loads` for result files: strict `JSONParser`, except that the bare `NaN`, `Infinity`
     /// and `-Infinity` tokens Python writes for non-finite floats are read as `null` (so a metric
-    /// that was not a number reads as absent). No size limits apply beyond the nesting depth.
+    /// that was not a number reads as absent). Limits: `JSONLimits.localFiles`.
     public static func loads(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-        let limits = JSONLimits(maxDepth: 512, maxStringBytes: .max, maxNumberBytes: 1024, maxValues: .max)
+        let limits = JSONLimits.localFiles
         do {
             return try JSONParser.parse(bytes, limits: limits)
         } catch {

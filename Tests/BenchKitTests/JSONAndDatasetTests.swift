@@ -43,6 +43,13 @@ import Testing
         #expect(throws: JSONParseError.self) { try PythonJSON.loads(Array("[NaN,".utf8)) }
     }
 
+    /// Dataset and result files are read with `JSONLimits.localFiles`, not the request-body defaults.
+    @Test func localFilesMayHoldMoreValuesThanARequestBody() throws {
+        let text = "[" + Array(repeating: "0", count: JSONLimits.default.maxValues + 1).joined(separator: ",") + "]"
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
+        #expect(try PythonJSON.loads(Array(text.utf8)).arrayValue?.count == JSONLimits.default.maxValues + 1)
+    }
+
     @Test func settingReplacesTheMemberSubscriptReads() {
         let o: JSONValue = .object([("a", .int(1)), ("b", .int(2))])
         #expect(o.setting("a", .bool(true)) == .object([("a", .bool(true)), ("b", .int(2))]))
