@@ -1,19 +1,15 @@
+import Engine
+
 /// A deterministic 64-bit PRNG (xoshiro256** seeded through splitmix64) with the distributions
 /// the benchmark needs. Not numpy's MT19937: schedules and datasets are statistically equivalent to
 /// vLLM's, and identical across vlbench runs with the same `--seed`.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var s: (UInt64, UInt64, UInt64, UInt64)
 
+    /// The state is the first four outputs of Engine's `SplitMix64(seed:)`.
     public init(seed: UInt64) {
-        var x = seed
-        func splitmix(_ x: inout UInt64) -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s = (splitmix(&x), splitmix(&x), splitmix(&x), splitmix(&x))
+        var g = SplitMix64(seed: seed)
+        s = (g.next(), g.next(), g.next(), g.next())
     }
 
     public mutating func next() -> UInt64 {
