@@ -315,7 +315,19 @@ def main():
         print(f"  {'(of which Pillow JPEG decode + convert)':<52}{decode_ms:>9.2f} ms")
         if vlserve:
             out = run_vlserve_preprocess(vlserve, jpeg_path, args.repeats)
-            print(f"  vlserve bench-preprocess: {out}" if out is not None else "  (vlserve has no bench-preprocess command)")
+            if out is None:
+                print("  (vlserve has no bench-preprocess command)")
+            else:
+                try:
+                    r = json.loads(out.splitlines()[-1])
+                    tv = next((ms for n, ms in procs.items() if "torchvision" in n), None)
+                    ratio = f"  ({r['total_ms'] / tv:.2f}x the torchvision processor's time)" if tv else ""
+                    label = f"vlserve bench-preprocess ({r.get('threads', '?')} thread(s))"
+                    print(f"  {label:<52}{r['total_ms']:>9.2f} ms{ratio}")
+                    print(f"  {'  decode / resize / patchify':<52}{r.get('decode_ms', 0):>9.2f} / {r.get('resize_ms', 0):.2f} / "
+                          f"{r.get('patchify_ms', 0):.2f} ms")
+                except (ValueError, KeyError, IndexError):
+                    print(f"  vlserve bench-preprocess: {out}")
 
 
 if __name__ == "__main__":
