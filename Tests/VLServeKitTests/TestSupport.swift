@@ -59,6 +59,28 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// Sends `bytes`, then reads until the peer closes, on one thread (no hop through the cooperative pool
+    /// between writing and reading).
+    func exchange(_ bytes: [UInt8]) async -> [UInt8] {
+        let fd = fd
+        return await onThread {
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+                if n <= 0 { break }
+                offset += n
+            }
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n <= 0 { break }
+                received.append(contentsOf: buffer[0..<n])
+            }
+            return received
+        }
+    }
+
     /// Reads until the peer closes (or the 30 s receive timeout).
     func readToEnd() async -> [UInt8] {
         await read(until: { _ in false })
@@ -101,14 +123,13 @@ struct TestResponse {
 /// Sends one request with `Connection: close` and parses the whole response.
 func request(_ port: Int, _ method: String, _ path: String, body: String? = nil,
              headers: [(String, String)] = [("Content-Type", "application/json")]) async throws -> TestResponse {
-    let connection = try await RawConnection.open(port: port)
-    defer { connection.close() }
     var all = HTTPHeaders(headers)
     all.add(name: "Connection", value: "close")
     let wire = HTTPClientRequest(method: method, target: path, headers: all, body: Array((body ?? "").utf8))
         .serialize(host: "127.0.0.1:\(port)")
-    await connection.send(wire)
-    let raw = await connection.readToEnd()
+    let connection = try await RawConnection.open(port: port)
+    defer { connection.close() }
+    let raw = await connection.exchange(wire)
     var parser = HTTPResponseParser()
     var events = try parser.feed(raw)
     events += try parser.finish()
@@ -124,6 +145,18 @@ func request(_ port: Int, _ method: String, _ path: String, body: String? = nil,
     return response
 }
 
+/// Port 0, one loop, vLLM's abort-on-EOF policy, and head/body deadlines long enough that a test client
+/// starved of CPU by other tests running in parallel (the cooperative pool has one thread per core) is not
+/// cut off by the server's 10 s default head deadline; the deadlines themselves are tested in NetIOTests.
+func testServerConfiguration() -> ServerConfiguration {
+    var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopCount: 1,
+                                            peerEOFWhileResponding: .abort)
+    configuration.headTimeout = .seconds(300)
+    configuration.bodyIdleTimeout = .seconds(300)
+    configuration.bodyTimeout = .seconds(300)
+    return configuration
+}
+
 /// A server on 127.0.0.1:0 with seeded vision weights and (by default) a zero cost model.
 func startServer(app: AppConfiguration = AppConfiguration(servedModelNames: ["test-vlm"], modelRoot: "Qwen/Qwen2.5-VL-7B-Instruct",
                                                           maxModelLen: 4096),
@@ -131,9 +164,7 @@ func startServer(app: AppConfiguration = AppConfiguration(servedModelNames: ["te
     throws -> (VLServer, Int) {
     let weights = VisionWeights.seeded(config: VisionConfig())
     let embedder = VisionPatchEmbedder(embedding: try weights.patchEmbedding(), implementation: .auto)
-    let server = try VLServer(app: app, engine: engine,
-                              server: ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopCount: 1,
-                                                          peerEOFWhileResponding: .abort),
+    let server = try VLServer(app: app, engine: engine, server: testServerConfiguration(),
                               embedder: embedder, preprocessor: ImagePreprocessor(config: .qwen25VLDefault),
                               preprocessThreads: 1, logger: .silent())
     let port = try server.start()
