@@ -26,7 +26,7 @@ if ((SKIP_BUILD == 0)); then
     echo "==> building the canned Hummingbird server (release; first build takes a few minutes)"
     (cd Benchmarks/CannedServer && swift build -c release >/dev/null)
 fi
-ulimit -n 65536 || true
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 VLSERVE_PORT=18000
 CANNED_PORT=18001
 pids=()

@@ -28,7 +28,7 @@ if ((SKIP_BUILD == 0)); then
 fi
 BIN=$(swift build -c release --show-bin-path)
 OUT="results/soak-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$OUT"
-ulimit -n 65536 || true
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 PORT=18100
 "$BIN/vlserve" serve --port "$PORT" --model-dir models/qwen2.5-vl-7b --log-level warning >"$OUT/server.log" 2>&1 &
 SERVER=$!
