@@ -8,17 +8,24 @@ import HTTPCore
 
 /// A tiny blocking HTTP server for client tests: one thread per connection, answers every request
 /// with `respond(requestHead, body)` bytes, keeps connections open unless told to close.
+///
+/// Descriptor ownership: only the accept thread closes the listening socket and only a connection's
+/// thread closes that connection. `stop()` merely shuts them down (which wakes the blocked `accept`
+/// and `recv` calls), so it can never close a descriptor number that another test has since reused,
+/// and no thread is left blocked after the test.
 final class TinyServer: @unchecked Sendable {
     let fd: Int32
     let port: Int
     private let lock = NSLock()
     private var _accepts = 0
+    private var stopped = false
+    private var connections: Set<Int32> = []
     var accepts: Int { lock.lock(); defer { lock.unlock() }; return _accepts }
     let respond: @Sendable (String, [UInt8], Int32) -> Bool   // returns false to close
 
     init(respond: @escaping @Sendable (String, [UInt8], Int32) -> Bool) {
         self.respond = respond
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         self.fd = fd
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, 4)
@@ -34,14 +41,39 @@ final class TinyServer: @unchecked Sendable {
         Thread.detachNewThread { [self] in self.acceptLoop() }
     }
 
-    func stop() { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+    /// Stops listening (new connects are refused at once) and ends every open connection.
+    func stop() {
+        lock.lock()
+        stopped = true
+        _ = shutdown(fd, Int32(SHUT_RDWR))
+        for c in connections { _ = shutdown(c, Int32(SHUT_RDWR)) }
+        lock.unlock()
+    }
 
     private func acceptLoop() {
         while true {
             let c = accept(fd, nil, nil)
-            if c < 0 { return }
-            lock.lock(); _accepts += 1; lock.unlock()
-            Thread.detachNewThread { [self] in self.serve(c) }
+            if c < 0 {
+                if errno == EINTR { continue }
+                close(fd)
+                return
+            }
+            lock.lock()
+            if stopped {
+                lock.unlock()
+                close(c)
+                continue   // the next accept fails: the listener is shut down
+            }
+            _accepts += 1
+            connections.insert(c)
+            lock.unlock()
+            Thread.detachNewThread { [self] in
+                self.serve(c)
+                self.lock.lock()
+                self.connections.remove(c)
+                self.lock.unlock()
+                close(c)
+            }
         }
     }
 
@@ -54,7 +86,7 @@ final class TinyServer: @unchecked Sendable {
             while headEnd == nil {
                 if let r = find(buf, Array("\r\n\r\n".utf8)) { headEnd = r; break }
                 let n = recv(c, &tmp, tmp.count, 0)
-                if n <= 0 { close(c); return }
+                if n <= 0 { return }
                 buf += tmp[0..<n]
             }
             let head = String(decoding: buf[0..<headEnd!], as: UTF8.self)
@@ -64,12 +96,12 @@ final class TinyServer: @unchecked Sendable {
             }
             while buf.count < headEnd! + 4 + len {
                 let n = recv(c, &tmp, tmp.count, 0)
-                if n <= 0 { close(c); return }
+                if n <= 0 { return }
                 buf += tmp[0..<n]
             }
             let body = Array(buf[(headEnd! + 4)..<(headEnd! + 4 + len)])
             buf.removeFirst(headEnd! + 4 + len)
-            if !respond(head, body, c) { close(c); return }
+            if !respond(head, body, c) { return }
         }
     }
 
@@ -118,6 +150,8 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
         loop.start()
         defer { loop.shutdown() }
         let client = HTTPClient(loop: loop, address: try ClientAddress.resolve(host: "127.0.0.1", port: server.port))
+        // Close pooled connections before the loop stops (shutdown leaves descriptors open).
+        defer { client.execute { client.closeAll() } }
         let (h1, b1) = try await client.fetch(HTTPClientRequest(method: "GET", target: "/health"))
         #expect(h1.status.code == 200 && b1 == Array("pong".utf8))
         let (_, b2) = try await client.fetch(HTTPClientRequest(method: "POST", target: "/echo", body: Array("hello".utf8)))
@@ -141,6 +175,8 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
         loop.start()
         defer { loop.shutdown() }
         let client = HTTPClient(loop: loop, address: try ClientAddress.resolve(host: "127.0.0.1", port: server.port))
+        // Close pooled connections before the loop stops (shutdown leaves descriptors open).
+        defer { client.execute { client.closeAll() } }
         let box = Box<StreamCollector>()
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let col = StreamCollector(c)
@@ -165,6 +201,8 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
         loop.start()
         defer { loop.shutdown() }
         let client = HTTPClient(loop: loop, address: try ClientAddress.resolve(host: "127.0.0.1", port: port))
+        // Close pooled connections before the loop stops (shutdown leaves descriptors open).
+        defer { client.execute { client.closeAll() } }
         await #expect(throws: HTTPClientError.self) { try await client.fetch(HTTPClientRequest(method: "GET", target: "/")) }
     }
 
@@ -178,6 +216,8 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
         loop.start()
         defer { loop.shutdown() }
         let client = HTTPClient(loop: loop, address: try ClientAddress.resolve(host: "127.0.0.1", port: server.port))
+        // Close pooled connections before the loop stops (shutdown leaves descriptors open).
+        defer { client.execute { client.closeAll() } }
         do {
             _ = try await client.fetch(HTTPClientRequest(method: "GET", target: "/"))
             Issue.record("expected an error")
@@ -196,6 +236,8 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
         loop.start()
         defer { loop.shutdown() }
         let client = HTTPClient(loop: loop, address: try ClientAddress.resolve(host: "127.0.0.1", port: server.port), maxConnections: 64)
+        // Close pooled connections before the loop stops (shutdown leaves descriptors open).
+        defer { client.execute { client.closeAll() } }
         try await withThrowingTaskGroup(of: Int.self) { g in
             for _ in 0..<300 {
                 g.addTask { try await client.fetch(HTTPClientRequest(method: "GET", target: "/")).0.status.code }
