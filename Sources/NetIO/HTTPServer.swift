@@ -17,6 +17,12 @@ public final class HTTPServer: @unchecked Sendable {
     private var contexts: [LoopContext] = []
     private let state = Mutex<LifeCycle>(.idle)
     private let openConnections = Atomic<Int>(0)
+    /// The loops accepted connections are spread over, round-robin (set in `start()` before the
+    /// loops run, cleared after they stopped). Like NIO's child event-loop group: whichever loop
+    /// wakes for the listener accepts, but the connections are shared out evenly, so a burst of
+    /// connects does not land on one loop.
+    private(set) var acceptTargets: [LoopContext] = []
+    private let nextAcceptTarget = Atomic<Int>(0)
     private var connectionCap = 0
     private let lastBackoffLog = Atomic<UInt64>(0)
     /// How many times a loop paused accepting (EMFILE and friends).
@@ -85,6 +91,7 @@ public final class HTTPServer: @unchecked Sendable {
             listenFD = -1
             throw error
         }
+        acceptTargets = contexts
         for loop in loops { loop.start() }
         return port
     }
@@ -106,6 +113,7 @@ public final class HTTPServer: @unchecked Sendable {
                     for loop in self.loops { loop.shutdown() }
                     self.state.withLock { $0 = .stopped }
                     self.contexts.removeAll()   // breaks the server <-> context cycle
+                    self.acceptTargets.removeAll()
                     continuation.resume()
                 }
                 t.start()
@@ -126,6 +134,14 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     // MARK: - Connection accounting
+
+    /// The loop that takes the next accepted connection (round-robin over the loops).
+    func takeAcceptTarget() -> LoopContext? {
+        let targets = acceptTargets
+        guard !targets.isEmpty else { return nil }
+        let n = nextAcceptTarget.add(1, ordering: .relaxed).oldValue
+        return targets[Int(UInt(bitPattern: n) % UInt(targets.count))]
+    }
 
     func reserveConnectionSlot() -> Bool {
         let n = openConnections.add(1, ordering: .relaxed).newValue

@@ -85,17 +85,34 @@ final class LoopContext {
                 var one: Int32 = 1
                 _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             }
-            let connection = HTTPConnection(fd: fd, context: self, now: monotonicNanos())
-            do {
-                try loop.register(fd: fd, interest: .read, handler: connection)
-            } catch {
-                config.log?("cannot watch an accepted socket: \(error)")
-                close(fd)
-                server.releaseConnectionSlot()
-                continue
+            let target = server.takeAcceptTarget() ?? self
+            if target === self {
+                adopt(fd)
+            } else {
+                let box = UncheckedBox(target)
+                target.loop.enqueue { box.value.adopt(fd) }
             }
-            connections[fd] = connection
         }
+    }
+
+    /// Takes an accepted socket (from this loop's accept or handed over by another loop's).
+    /// Closes it if this loop already stopped listening (shutdown).
+    func adopt(_ fd: Int32) {
+        guard listening, !draining else {
+            close(fd)
+            server.releaseConnectionSlot()
+            return
+        }
+        let connection = HTTPConnection(fd: fd, context: self, now: monotonicNanos())
+        do {
+            try loop.register(fd: fd, interest: .read, handler: connection)
+        } catch {
+            server.configuration.log?("cannot watch an accepted socket: \(error)")
+            close(fd)
+            server.releaseConnectionSlot()
+            return
+        }
+        connections[fd] = connection
     }
 
     private func pauseAccepting(for delay: Duration) {
