@@ -21,6 +21,7 @@ public final class EventLoop: @unchecked Sendable {
 
     // Loop-thread state.
     private var running: [() -> Void] = []
+    private var afterTasks: [() -> Void] = []
     private var registrations: [Registration?] = []
     private var generation: UInt32 = 0
     private var timerHeap = TimerHeap()
@@ -118,6 +119,13 @@ public final class EventLoop: @unchecked Sendable {
         wakeupPending = true
         lock.unlock()
         if needWake { wake() }
+    }
+
+    /// Runs `task` on the loop thread at the end of the current loop iteration, after the I/O
+    /// events, timers and queued tasks of this iteration. Loop thread only. Used to coalesce
+    /// socket writes: many chunks queued in one iteration leave in one `send`.
+    func runAfterTasks(_ task: @escaping () -> Void) {
+        afterTasks.append(task)
     }
 
     private func wake() {
@@ -291,6 +299,11 @@ public final class EventLoop: @unchecked Sendable {
         lock.unlock()
         for task in running { task() }
         running.removeAll(keepingCapacity: true)
+        while !afterTasks.isEmpty {
+            swap(&afterTasks, &running)
+            for task in running { task() }
+            running.removeAll(keepingCapacity: true)
+        }
         return stop
     }
 

@@ -33,6 +33,8 @@ final class HTTPConnection: IOEventHandler {
     var lingerStart: UInt64 = 0
     var lingerBytes = 0
     var processing = false
+    /// A flush is queued for the end of this loop iteration (`scheduleFlush`).
+    var flushScheduled = false
     var interest: IOInterest = .read
     var lastPhase: HTTPRequestParser.Phase = .idle
     var phaseStart: UInt64
@@ -206,8 +208,19 @@ final class HTTPConnection: IOEventHandler {
             closeNow()
             return
         }
-        if !processing { flush() }
+        if !processing { scheduleFlush() }
         updateBuffered()
+    }
+
+    /// Flushes at the end of this loop iteration, so the chunks queued for this connection in one
+    /// iteration (one engine step each) leave in one `send`.
+    private func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        context.loop.runAfterTasks { [self] in
+            flushScheduled = false
+            flush()
+        }
     }
 
     func finish(_ responder: HTTPResponder) {

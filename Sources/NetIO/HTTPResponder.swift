@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// Use either `send` (whole response, `Content-Length`) or `startStream` + `write`* + `finish`
 /// (chunked on HTTP/1.1; close-delimited on HTTP/1.0). Each `write` is flushed to the socket at
-/// once (SSE events leave as they are produced). Calls after the response has finished or the
+/// the end of the loop iteration that takes it (SSE events leave as they are produced; the writes
+/// one iteration takes for a connection leave together, in order, in one `send`). Calls after the response has finished or the
 /// connection has closed are ignored. Framing fields (`Content-Length`, `Transfer-Encoding`,
 /// `Connection`) in `headers` are replaced by the transport's own; fields with invalid names or
 /// values (CR, LF, NUL) are dropped.
