@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import HTTPCore
 @testable import NetIO
 
@@ -151,4 +152,15 @@ extension String {
         while s.last == set { s.removeLast() }
         return String(s)
     }
+}
+
+/// Runs the blocking `body` (socket reads with a 10 s receive timeout) on a thread of its own and
+/// awaits it, so the test gives its cooperative-pool thread back meanwhile. Needed when what the read
+/// waits for itself needs the pool (a `Task` the test started): on the 2-thread pool of a loaded full
+/// run, blocking the pool there can starve that task past the receive timeout.
+func offPool<T>(_ body: @escaping () -> T) async -> T {
+    let work = UncheckedBox(body)
+    return await withCheckedContinuation { (continuation: CheckedContinuation<UncheckedBox<T>, Never>) in
+        Thread { continuation.resume(returning: UncheckedBox(work.value())) }.start()
+    }.value
 }
