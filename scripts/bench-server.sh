@@ -83,11 +83,13 @@ for c in 64 1024; do
     row "non-streaming req/s, c=$c" "$v_rps" "$h_rps"
     row "non-streaming p99 ms, c=$c" "$v_p99" "$h_p99"
 done
-read -r v_rps v_p99 < <(run_wrk "$VLSERVE_PORT" 64 chat-stream.lua)
-read -r h_rps h_p99 < <(run_wrk "$CANNED_PORT" 64 chat-stream.lua)
-row "streams/s (64 tok), c=64" "$v_rps" "$h_rps"
-row "chunks/s (66 events/stream), c=64" "$(awk -v x="$v_rps" 'BEGIN {printf "%.0f", x*66}')" "$(awk -v x="$h_rps" 'BEGIN {printf "%.0f", x*66}')"
-row "stream p99 ms, c=64" "$v_p99" "$h_p99"
+for c in 64 1024; do
+    read -r v_rps v_p99 < <(run_wrk "$VLSERVE_PORT" "$c" chat-stream.lua)
+    read -r h_rps h_p99 < <(run_wrk "$CANNED_PORT" "$c" chat-stream.lua)
+    row "streams/s (64 tok), c=$c" "$v_rps" "$h_rps"
+    row "chunks/s (66 events/stream), c=$c" "$(awk -v x="$v_rps" 'BEGIN {printf "%.0f", x*66}')" "$(awk -v x="$h_rps" 'BEGIN {printf "%.0f", x*66}')"
+    row "stream p99 ms, c=$c" "$v_p99" "$h_p99"
+done
 row "peak RSS MB" "$(rss_mb "$VLSERVE_PID")" "$(rss_mb "$CANNED_PID")"
 echo
 echo "(ratio = vlserve / hummingbird; for p99 and RSS lower is better)"
