@@ -13,8 +13,13 @@ TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=(FuzzHTTPRequestParser FuzzChatRequest FuzzJPEGDecoder FuzzPNGDecoder)
 scripts/install-deps.sh
 echo "==> building fuzz targets (-sanitize=fuzzer,address)"
-swift build --package-path Fuzz --scratch-path "$PWD/.build-fuzz/build" -c release \
-    --sanitize=fuzzer --sanitize=address >/dev/null
+mkdir -p .build-fuzz
+if ! swift build --package-path Fuzz --scratch-path "$PWD/.build-fuzz/build" -c release \
+        --sanitize=fuzzer --sanitize=address >.build-fuzz/build.log 2>&1; then
+    echo "error: the fuzz targets did not build; the end of .build-fuzz/build.log:" >&2
+    tail -30 .build-fuzz/build.log >&2
+    exit 1
+fi
 BIN="$(swift build --package-path Fuzz --scratch-path "$PWD/.build-fuzz/build" -c release --show-bin-path)"
 declare -A CORPUS=([FuzzHTTPRequestParser]=http [FuzzChatRequest]=chat [FuzzJPEGDecoder]=jpeg [FuzzPNGDecoder]=png)
 mkdir -p .build-fuzz/crashes
