@@ -128,7 +128,7 @@ import Testing
 
     @Test func clientDisconnectAbortsANonStreamingRequest() async throws {
         try await withServer(engine: EngineConfiguration(
-            modelName: "test-vlm", costModel: CostModel(decodeStepMs: 1, perSequenceMs: 0, prefillMsPer1kTokens: 0))) { server, port in
+            modelName: "test-vlm", costModel: CostModel(decodeStepMs: 25, perSequenceMs: 0, prefillMsPer1kTokens: 0))) { server, port in
             let connection = try await RawConnection.open(port: port)
             let body = chatBody(extra: ",\"max_tokens\":4000,\"ignore_eos\":true")
             await connection.send(Array(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -143,9 +143,11 @@ import Testing
     }
 
     @Test func clientDisconnectAbortsTheRequest() async throws {
-        // 1 ms per decode step: the request would run for minutes if it were not aborted.
+        // 25 ms per decode step: 4000 tokens take 100 s, so the request is still running when the client
+        // hangs up even if this task is starved of the cooperative pool for seconds (at 1 ms it finished
+        // first under load and `aborted == 1` never came: the whole test run hung).
         try await withServer(engine: EngineConfiguration(
-            modelName: "test-vlm", costModel: CostModel(decodeStepMs: 1, perSequenceMs: 0, prefillMsPer1kTokens: 0))) { server, port in
+            modelName: "test-vlm", costModel: CostModel(decodeStepMs: 25, perSequenceMs: 0, prefillMsPer1kTokens: 0))) { server, port in
             let connection = try await RawConnection.open(port: port)
             let body = chatBody(extra: ",\"max_tokens\":4000,\"ignore_eos\":true,\"stream\":true")
             await connection.send(Array(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
