@@ -3,8 +3,7 @@
 #
 #   scripts/sanitizers.sh [address|thread]... [-- extra swift test args, e.g. --filter NetIOTests]
 #
-# Default: both. CI runs `scripts/sanitizers.sh thread -- --filter "NetIOTests|VLServeKitTests"` when
-# VLSERVE_CI_TSAN=1 (see .ci/run).
+# Default: both. CI (.ci/run) runs `scripts/sanitizers.sh thread -- --filter "NetIOTests|VLServeKitTests|EngineTests"`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kinds=()
