@@ -149,7 +149,8 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
         let loop = try EventLoop(name: "client-test")
         loop.start()
         defer { loop.shutdown() }
-        let client = HTTPClient(loop: loop, address: try ClientAddress.resolve(host: "127.0.0.1", port: server.port))
+        // A long keep-alive: a loaded full run can starve this task between the two fetches for over the 60 s default.
+        let client = HTTPClient(loop: loop, address: try ClientAddress.resolve(host: "127.0.0.1", port: server.port), keepAliveSeconds: 3600)
         // Close pooled connections before the loop stops (shutdown leaves descriptors open).
         defer { client.execute { client.closeAll() } }
         let (h1, b1) = try await client.fetch(HTTPClientRequest(method: "GET", target: "/health"))
