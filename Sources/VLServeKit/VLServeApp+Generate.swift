@@ -24,12 +24,8 @@ extension VLServeApp {
             responder.sendError(error, retryAfterSeconds: configuration.retryAfterSeconds)
             return
         }
-        let session = RequestSession(kind: .chat, stream: body.stream, responder: responder, engine: engine,
-                                     id: RequestID.chat(clientRequestID(request.head, body: body.requestID)),
-                                     model: configuration.primaryModelName, created: Self.unixTime(),
-                                     streamOptions: body.streamOptions, retryAfterSeconds: configuration.retryAfterSeconds,
-                                     liveCount: liveSessions)
-        responder.onClose { [weak session] in session?.cancel() }  // weak: the responder must not keep the session (and itself) alive
+        let session = makeSession(.chat, stream: body.stream, streamOptions: body.streamOptions, responder: responder,
+                                  id: RequestID.chat(clientRequestID(request.head, body: body.requestID)))
         let references = Self.imageReferences(body.messages)
         if references.isEmpty {
             submitChat(body, images: [], preprocessSeconds: 0, imageQueueSeconds: 0, arrival: arrival, session: session)
@@ -133,13 +129,9 @@ extension VLServeApp {
             responder.sendError(error, retryAfterSeconds: configuration.retryAfterSeconds)
             return
         }
-        let session = RequestSession(kind: .completion, stream: body.stream, responder: responder, engine: engine,
-                                     id: RequestID.completion(clientRequestID(request.head, body: body.requestID)),
-                                     model: configuration.primaryModelName, created: Self.unixTime(),
-                                     streamOptions: body.streamOptions, retryAfterSeconds: configuration.retryAfterSeconds,
-                                     liveCount: liveSessions)
+        let session = makeSession(.completion, stream: body.stream, streamOptions: body.streamOptions, responder: responder,
+                                  id: RequestID.completion(clientRequestID(request.head, body: body.requestID)))
         if body.echo { session.echoPrefix = promptText }
-        responder.onClose { [weak session] in session?.cancel() }  // weak: the responder must not keep the session (and itself) alive
         do throws(APIError) {
             let sampling = try resolveSampling(body.sampling, promptTokens: ids.count, promptParam: "prompt")
             submit(EngineRequest(requestID: session.id, promptTokenIDs: ids, sampling: sampling, arrivalTime: arrival,
@@ -189,5 +181,19 @@ extension VLServeApp {
             log(apiError, session.id)
             session.fail(apiError)
         }
+    }
+}
+
+extension VLServeApp {
+    /// A request's session, cancelled when its client goes away. The close callback holds the session weakly:
+    /// the responder must not keep the session (and itself) alive.
+    fileprivate func makeSession(_ kind: RequestSession.Kind, stream: Bool, streamOptions: StreamOptions,
+                                 responder: HTTPResponder, id: String) -> RequestSession {
+        let session = RequestSession(kind: kind, stream: stream, responder: responder, engine: engine, id: id,
+                                     model: configuration.primaryModelName, created: Self.unixTime(),
+                                     streamOptions: streamOptions, retryAfterSeconds: configuration.retryAfterSeconds,
+                                     liveCount: liveSessions)
+        responder.onClose { [weak session] in session?.cancel() }
+        return session
     }
 }
