@@ -143,6 +143,30 @@ func makeScheduler(_ configuration: EngineConfiguration, embedder: FakeEmbedder?
         #expect(withImage.outputs.last?.errorMessage?.contains("patch embedding") == true)
         #expect(textOnly.finish == .length)
     }
+
+    /// A finished request's callback (in the server: its session, responder and connection) is
+    /// released when it finishes, not kept by the scheduler's queues.
+    @Test func finishedRequestsReleaseTheirCallbacks() {
+        let (scheduler, _) = makeScheduler(EngineConfiguration(maxNumSeqs: 1, costModel: .zero))
+        weak var firstLog: OutputLog?
+        weak var secondLog: OutputLog?
+        do {
+            let first = OutputLog(), second = OutputLog()
+            firstLog = first
+            secondLog = second
+            for (i, log) in [first, second].enumerated() {
+                scheduler.enqueue(EngineRequest(requestID: "r\(i)", promptTokenIDs: [1],
+                                                sampling: SamplingParameters(maxTokens: 2, ignoreEOS: true), arrivalTime: 0),
+                                  ticket: EngineTicket(rawValue: UInt64(i + 1)), onOutput: log.append)
+            }
+        }
+        scheduler.step()
+        scheduler.step()   // the first finishes; the second is still waiting (max_num_seqs 1)
+        #expect(firstLog == nil)
+        #expect(secondLog != nil)
+        while scheduler.step() {}
+        #expect(secondLog == nil)
+    }
 }
 
 @Suite struct EngineThreadTests {
