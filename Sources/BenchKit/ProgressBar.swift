@@ -9,7 +9,6 @@ final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
     private let started = Date()
-    private var thread: Thread?
 
     static func enabled(disabled: Bool) -> Bool {
         !disabled && isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1
@@ -30,7 +29,6 @@ final class ProgressBar: @unchecked Sendable {
             }
         }
         t.name = "vlbench-progress"
-        thread = t
         t.start()
     }
 

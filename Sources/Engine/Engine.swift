@@ -22,7 +22,6 @@ public final class Engine: @unchecked Sendable {
     private var rejected = 0
     private var state: State = .idle
     private var waiters: [(predicate: @Sendable (EngineCounters) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
-    private var thread: Thread?
     /// True while the engine thread sleeps in `condition.wait()` (only then do submissions signal).
     private var idle = false
 
@@ -48,10 +47,11 @@ public final class Engine: @unchecked Sendable {
         defer { condition.unlock() }
         guard state == .idle else { return }
         state = .running
+        // The thread holds the engine until `run()` returns; the engine keeps no reference to the
+        // thread, so nothing cycles once it has stopped.
         let thread = Thread { [self] in self.run() }
         thread.name = "vlserve-engine"
         thread.stackSize = 8 << 20
-        self.thread = thread
         thread.start()
     }
 
