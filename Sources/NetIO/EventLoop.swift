@@ -18,6 +18,8 @@ public final class EventLoop: @unchecked Sendable {
     private var pending: [() -> Void] = []
     private var wakeupPending = false
     private var stopRequested = false
+    /// Set when the loop thread has exited; later tasks are dropped at once (not kept forever).
+    private var exitedFlag = false
 
     // Loop-thread state.
     private var running: [() -> Void] = []
@@ -114,6 +116,10 @@ public final class EventLoop: @unchecked Sendable {
     /// Like `execute` for closures that are only safe on the loop (the caller vouches for it).
     func enqueue(_ task: @escaping () -> Void) {
         lock.lock()
+        if exitedFlag {
+            lock.unlock()
+            return
+        }
         pending.append(task)
         let needWake = !wakeupPending
         wakeupPending = true
@@ -285,8 +291,19 @@ public final class EventLoop: @unchecked Sendable {
             runExpiredTimers()
             if runPendingTasks() { break }
         }
+        // Drop everything that could still hold handlers, contexts or sessions: tasks queued after
+        // shutdown, timers that never fired, registrations. Otherwise those closures would keep
+        // their captures (and any cycle through this loop) alive forever.
+        var dropped: [() -> Void] = []   // released after unlocking: a capture's deinit may enqueue
+        lock.lock()
+        exitedFlag = true
+        swap(&pending, &dropped)
+        lock.unlock()
+        dropped.removeAll()
+        afterTasks.removeAll()
         registrations.removeAll()
         timerTasks.removeAll()
+        timerHeap = TimerHeap()
         exited.signal()
     }
 

@@ -72,4 +72,24 @@ import Synchronization
         loop.shutdown()
         close(fds[0]); close(fds[1])
     }
+
+    /// Once the loop has exited, what it still held (timers that never fired, tasks queued after
+    /// shutdown) is released, so captures cannot keep a cycle through the loop alive.
+    @Test func shutdownReleasesUnrunTimersAndLateTasks() throws {
+        final class Capture: Sendable {}
+        let loop = try EventLoop(name: "test-release")
+        loop.start()
+        weak var timerCapture: Capture?
+        weak var lateCapture: Capture?
+        do {
+            let early = Capture(), late = Capture()
+            timerCapture = early
+            lateCapture = late
+            loop.schedule(after: .seconds(3600)) { _ = early }
+            loop.shutdown()
+            loop.execute { _ = late }
+        }
+        #expect(timerCapture == nil)
+        #expect(lateCapture == nil)
+    }
 }
