@@ -12,6 +12,8 @@ while (($#)) && [[ "$1" != "--" ]]; do kinds+=("$1"); shift; done
 ((${#kinds[@]})) || kinds=(address thread)
 scripts/install-deps.sh
 status=0
+# LeakSanitizer runs at exit under ASan; only XCTest's own bookkeeping is suppressed (scripts/lsan.supp).
+export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 for kind in "${kinds[@]}"; do
     echo "==> swift test --sanitize=$kind $*"
     if ! swift test --scratch-path ".build-$kind" --sanitize="$kind" "$@"; then
