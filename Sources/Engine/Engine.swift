@@ -24,6 +24,8 @@ public final class Engine: @unchecked Sendable {
     private var waiters: [(predicate: @Sendable (EngineCounters) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
     /// True while the engine thread sleeps in `condition.wait()` (only then do submissions signal).
     private var idle = false
+    /// Runs on the engine thread each time it runs out of work after having done some (set before `start()`).
+    private var idleHandler: (@Sendable () -> Void)?
 
     private enum State { case idle, running, stopping, stopped }
 
@@ -53,6 +55,14 @@ public final class Engine: @unchecked Sendable {
         thread.name = "vlserve-engine"
         thread.stackSize = 8 << 20
         thread.start()
+    }
+
+    /// Sets a callback run on the engine thread whenever the engine goes idle after doing work (the
+    /// server uses it to hand freed memory back to the OS). Keep it short. Call before `start()`.
+    public func onIdle(_ handler: @escaping @Sendable () -> Void) {
+        condition.lock()
+        idleHandler = handler
+        condition.unlock()
     }
 
     /// Queues a request. Throws `queueFull` when `maxWaitingRequests` are already waiting,
@@ -143,8 +153,15 @@ public final class Engine: @unchecked Sendable {
 
     private func run() {
         logger.debug("engine thread started")
+        var workedSinceIdle = false
         while true {
             condition.lock()
+            if workedSinceIdle, let idleHandler, state == .running, inbox.isEmpty, pendingAborts.isEmpty, !scheduler.hasWork {
+                workedSinceIdle = false
+                condition.unlock()
+                idleHandler()
+                condition.lock()
+            }
             while state == .running, inbox.isEmpty, pendingAborts.isEmpty, !scheduler.hasWork {
                 idle = true
                 condition.wait()
@@ -167,11 +184,12 @@ public final class Engine: @unchecked Sendable {
                 publish()
                 break
             }
-            scheduler.step()
+            if scheduler.step() { workedSinceIdle = true }
             publish()
         }
         condition.lock()
         state = .stopped
+        idleHandler = nil
         condition.broadcast()
         let remaining = waiters
         waiters.removeAll()

@@ -12,15 +12,19 @@ public final class VLServer: @unchecked Sendable {
     public let pool: WorkerPool
     public let registry: MetricsRegistry
     public let http: HTTPServer
+    /// Returns freed heap to the OS when the engine goes idle; nil when disabled.
+    public let trimmer: MemoryTrimmer?
     let logger: Logger
 
     /// Assembles a server from parts (tests pass seeded weights and port 0).
     /// - Parameters:
     ///   - embedder: the patch embedding the engine runs; nil skips encoding (images still count as tokens).
     ///   - preprocessThreads: threads of the image worker pool (≥ 1).
+    ///   - memoryTrimInterval: least seconds between two `malloc_trim` calls when the engine goes idle; 0 disables.
     public init(app configuration: AppConfiguration, engine engineConfiguration: EngineConfiguration,
                 server: ServerConfiguration, embedder: (any PatchEmbedder)?, preprocessor: ImagePreprocessor,
-                preprocessThreads: Int, clock: any EngineClock = SystemClock(), logger: Logger) throws {
+                preprocessThreads: Int, memoryTrimInterval: Double = 5, clock: any EngineClock = SystemClock(),
+                logger: Logger) throws {
         self.logger = logger
         registry = MetricsRegistry()
         let metrics = EngineMetrics(registry: registry, modelName: configuration.primaryModelName,
@@ -33,6 +37,13 @@ public final class VLServer: @unchecked Sendable {
         app = VLServeApp(configuration: configuration, engine: engine, pipeline: pipeline, pool: pool,
                          registry: registry, logger: logger.with(label: "api"))
         http = try HTTPServer(configuration: server, handler: app)
+        if memoryTrimInterval > 0 {
+            let trimmer = MemoryTrimmer(minimumInterval: memoryTrimInterval)
+            engine.onIdle { trimmer.request() }
+            self.trimmer = trimmer
+        } else {
+            trimmer = nil
+        }
     }
 
     /// Starts the engine thread and the HTTP loops; returns the bound port.
@@ -48,6 +59,7 @@ public final class VLServer: @unchecked Sendable {
         await http.shutdown(drainTimeout: drainTimeout)
         engine.shutdown()
         pool.shutdown()
+        trimmer?.shutdown()
     }
 }
 
@@ -66,10 +78,12 @@ public struct ServeOptions: Sendable {
     /// Overrides the preprocessor's `min_pixels` when set.
     public var minPixels: Int?
     public var preprocessThreads: Int
+    /// Least seconds between two `malloc_trim(0)` calls when the engine goes idle; 0 disables (5).
+    public var memoryTrimInterval: Double
 
     public init(server: ServerConfiguration, app: AppConfiguration, engine: EngineConfiguration, modelDirectory: String,
                 weightsPath: String?, convImplementation: Conv3dImplementation, maxPixels: Int?, minPixels: Int?,
-                preprocessThreads: Int) {
+                preprocessThreads: Int, memoryTrimInterval: Double = 5) {
         self.server = server
         self.app = app
         self.engine = engine
@@ -79,6 +93,7 @@ public struct ServeOptions: Sendable {
         self.maxPixels = maxPixels
         self.minPixels = minPixels
         self.preprocessThreads = preprocessThreads
+        self.memoryTrimInterval = memoryTrimInterval
     }
 }
 
@@ -112,9 +127,11 @@ extension VLServer {
         logger.notice("api: model \(options.app.servedModelNames.joined(separator: ", ")) (root \(options.app.modelRoot)), "
                         + "max_model_len \(options.app.maxModelLen), images per prompt ≤ \(options.app.maxImagesPerPrompt), "
                         + "max_pixels \(preprocessorConfig.maxPixels), auth \(options.app.apiKeys.isEmpty ? "off" : "on"), "
-                        + "image threads \(options.preprocessThreads)")
+                        + "image threads \(options.preprocessThreads), "
+                        + "memory trim \(options.memoryTrimInterval > 0 ? "every ≥ \(options.memoryTrimInterval) s when idle" : "off")")
         return try VLServer(app: options.app, engine: options.engine, server: options.server, embedder: embedder,
                             preprocessor: ImagePreprocessor(config: preprocessorConfig),
-                            preprocessThreads: options.preprocessThreads, logger: logger)
+                            preprocessThreads: options.preprocessThreads,
+                            memoryTrimInterval: options.memoryTrimInterval, logger: logger)
     }
 }

@@ -49,6 +49,9 @@ struct ServeCommand: ParsableCommand {
     var perSeqMs = CostModel.defaultPerSequenceMs
     @Option(name: .customLong("prefill-ms-per-1k-tokens"), help: "Simulated prefill time per 1000 prompt tokens, ms.")
     var prefillMsPer1kTokens = CostModel.defaultPrefillMsPer1kTokens
+    @Option(name: .customLong("memory-trim-interval"),
+            help: "Least seconds between two malloc_trim calls that return freed memory to the OS when the engine goes idle (0 = off).")
+    var memoryTrimInterval = 5.0
     @Option(name: .customLong("eos-interval"), help: "Mean tokens between EOS draws of the stub decoder (without ignore_eos).")
     var eosInterval: UInt64 = 128
 
@@ -109,7 +112,8 @@ struct ServeCommand: ParsableCommand {
             }
         }
         for (name, value) in [("--decode-step-ms", decodeStepMs), ("--decode-ms-per-seq", perSeqMs),
-                              ("--prefill-ms-per-1k-tokens", prefillMsPer1kTokens), ("--drain-timeout", drainTimeout)]
+                              ("--prefill-ms-per-1k-tokens", prefillMsPer1kTokens), ("--drain-timeout", drainTimeout),
+                              ("--memory-trim-interval", memoryTrimInterval)]
         where value < 0 || !value.isFinite {
             throw ValidationError("\(name) must be a non-negative number, got \(value)")
         }
@@ -181,7 +185,8 @@ struct ServeCommand: ParsableCommand {
         let options = ServeOptions(server: server, app: app, engine: engine, modelDirectory: modelDir, weightsPath: weights,
                                    convImplementation: Conv3dImplementation(rawValue: convImpl) ?? .auto,
                                    maxPixels: maxPixels, minPixels: minPixels,
-                                   preprocessThreads: imageThreads ?? ServerConfiguration.onlineCores)
+                                   preprocessThreads: imageThreads ?? ServerConfiguration.onlineCores,
+                                   memoryTrimInterval: memoryTrimInterval)
         let vlserver: VLServer
         do {
             vlserver = try VLServer.load(options, logger: logger)
