@@ -216,7 +216,6 @@ struct ChunkScanner {
         var out = ChunkSummary()
         guard eat(0x7B), enter() else { return nil }
         if eat(0x7D) { ws(); return i == b.count ? out : nil }
-        var ok = true
         var seenChoices = false, seenUsage = false, seenError = false
         while true {
             guard let k = key(), eat(0x3A) else { return nil }
@@ -250,7 +249,6 @@ struct ChunkScanner {
             } else if !skipValue() {
                 return nil
             }
-            if !ok { return nil }
             if eat(0x2C) { continue }
             guard eat(0x7D) else { return nil }
             ws()
