@@ -32,7 +32,7 @@ fi
 mkdir -p "$OUT"
 echo "Results go to $OUT"
 
-# name | vlbench flags (the workload every variant gets; same seed everywhere)
+# name | vlbench flags (the workload every variant gets; same seed everywhere) [| extra vlserve flags]
 SCENARIOS=(
   # The reference scenario: 200 requests at 16 req/s, one random-noise image each (256x256 or 1280x720).
   "serving_random_mm_1img_qps16|--backend openai-chat --endpoint /v1/chat/completions --dataset-name random-mm --num-prompts 200 --request-rate 16 --random-input-len 128 --random-output-len 128 --random-mm-base-items-per-request 1 --seed 0"
@@ -42,6 +42,10 @@ SCENARIOS=(
   "serving_random_mm_small_qps16|--backend openai-chat --endpoint /v1/chat/completions --dataset-name random-mm --num-prompts 200 --request-rate 16 --random-input-len 128 --random-output-len 128 --random-mm-bucket-config {(256,256,1):1.0} --seed 0"
   # Text only: the conv implementation should not matter here (a control).
   "serving_random_text_qps16|--backend openai-chat --endpoint /v1/chat/completions --dataset-name random --num-prompts 200 --request-rate 16 --random-input-len 1024 --random-output-len 128 --seed 0"
+  # Images per second through the whole server (HTTP, base64, decode, preprocess, patch embedding):
+  # cost model at zero and one output token, so request throughput = images/s.
+  "vision_images_per_s_448|--backend openai-chat --endpoint /v1/chat/completions --dataset-name random-mm --num-prompts 64 --request-rate inf --max-concurrency 8 --random-input-len 16 --random-output-len 1 --random-mm-bucket-config {(448,448,1):1.0} --seed 0|--decode-step-ms 0 --decode-ms-per-seq 0 --prefill-ms-per-1k-tokens 0"
+  "vision_images_per_s_720p|--backend openai-chat --endpoint /v1/chat/completions --dataset-name random-mm --num-prompts 64 --request-rate inf --max-concurrency 8 --random-input-len 16 --random-output-len 1 --random-mm-bucket-config {(720,1280,1):1.0} --seed 0|--decode-step-ms 0 --decode-ms-per-seq 0 --prefill-ms-per-1k-tokens 0"
 )
 
 INDEX="$OUT/README.md"
@@ -56,13 +60,12 @@ INDEX="$OUT/README.md"
 } > "$INDEX"
 
 for entry in "${SCENARIOS[@]}"; do
-    name=${entry%%|*}
-    flags=${entry#*|}
+    IFS='|' read -r name flags scenario_server_args <<<"$entry"
     if ! [[ "$name" =~ $TEST_SELECTOR ]]; then continue; fi
     echo "=== $name"
     # shellcheck disable=SC2086
     "$BIN/vlbench" compare --vlserve "$BIN/vlserve" --conv-impls "$CONV_IMPLS" \
-        --server-args="--model-dir $MODEL_DIR $SERVER_ARGS" --output-dir "$OUT/$name" \
+        --server-args="--model-dir $MODEL_DIR $SERVER_ARGS ${scenario_server_args:-}" --output-dir "$OUT/$name" \
         --percentile-metrics ttft,tpot,itl,e2el --metric-percentiles 50,90,99 $flags \
         | tee "$OUT/$name.stdout.txt"
     echo "| $name | \`$flags\` | [report]($name/report.md), [chart]($name/chart.svg) |" >> "$INDEX"
