@@ -11,6 +11,12 @@
 # or if descriptors leak
 # (more open at the end, after the abusive clients are gone, than at the start plus 8).
 # Samples go to results/soak-<time>/samples.csv.
+#
+# The server runs with fixed glibc malloc thresholds (SOAK_GLIBC_TUNABLES; set it empty for glibc's defaults).
+# By default glibc raises its trim threshold to twice the largest buffer freed (a 1280x720 image's pixel_values
+# is 22.5 MB), and malloc_trim cannot shrink the top of a thread arena, so each arena keeps up to ~45 MB resident
+# after the biggest burst it has seen: the RSS floor then steps up with the highest image concurrency so far,
+# which hides a real leak. With fixed thresholds freed memory goes back to the OS and the floor shows live memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=600; RATE=4; SKIP_BUILD=0
@@ -32,7 +38,9 @@ BIN=$(swift build -c release --show-bin-path)
 OUT="results/soak-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$OUT"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 PORT=18100
-"$BIN/vlserve" serve --port "$PORT" --model-dir models/qwen2.5-vl-7b --log-level warning >"$OUT/server.log" 2>&1 &
+TUNABLES=${SOAK_GLIBC_TUNABLES-glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=8388608}
+echo "==> vlserve with GLIBC_TUNABLES='$TUNABLES'"
+GLIBC_TUNABLES="$TUNABLES" "$BIN/vlserve" serve --port "$PORT" --model-dir models/qwen2.5-vl-7b --log-level warning >"$OUT/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER $ABUSE $SAMPLER 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
