@@ -22,7 +22,7 @@ public struct ChatStreamEncoder: Sendable {
     public private(set) var sentRole = false
 
     /// `data: {"id":...,"object":"chat.completion.chunk","created":...,"model":...,"choices":[`
-    let head: [UInt8]
+    let head: StreamChunkHead
 
     public init(id: String, model: String, created: Int, includeUsage: Bool, continuousUsageStats: Bool) {
         self.id = id
@@ -30,16 +30,7 @@ public struct ChatStreamEncoder: Sendable {
         self.created = created
         self.includeUsage = includeUsage
         self.continuousUsage = includeUsage && continuousUsageStats
-        var h: [UInt8] = []
-        h.reserveCapacity(96 + id.utf8.count + model.utf8.count)
-        JSONWriter.appendRaw("data: {\"id\":", to: &h)
-        JSONWriter.appendString(id, to: &h)
-        JSONWriter.appendRaw(",\"object\":\"chat.completion.chunk\",\"created\":", to: &h)
-        JSONWriter.appendInt(created, to: &h)
-        JSONWriter.appendRaw(",\"model\":", to: &h)
-        JSONWriter.appendString(model, to: &h)
-        JSONWriter.appendRaw(",\"choices\":[", to: &h)
-        head = h
+        head = StreamChunkHead(id: id, object: "chat.completion.chunk", created: created, model: model)
     }
 
     /// `data: [DONE]\n\n`
@@ -99,7 +90,7 @@ public struct ChatStreamEncoder: Sendable {
 
     public mutating func appendRole(usage: Usage?, to out: inout [UInt8]) {
         sentRole = true
-        out.append(contentsOf: head)
+        out.append(contentsOf: head.bytes)
         JSONWriter.appendRaw("{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]",
                              to: &out)
         appendTail(usage: usage, to: &out)
@@ -110,7 +101,7 @@ public struct ChatStreamEncoder: Sendable {
     public mutating func appendContent(_ text: String, usage: Usage?, to out: inout [UInt8]) {
         if !sentRole { appendRole(usage: usage.map { Usage(promptTokens: $0.promptTokens, completionTokens: 0) }, to: &out) }
         if text.isEmpty { return }
-        out.append(contentsOf: head)
+        out.append(contentsOf: head.bytes)
         JSONWriter.appendRaw("{\"index\":0,\"delta\":{\"content\":\"", to: &out)
         JSONWriter.appendEscaped(text, to: &out)
         JSONWriter.appendRaw("\"},\"logprobs\":null,\"finish_reason\":null}]", to: &out)
@@ -120,7 +111,7 @@ public struct ChatStreamEncoder: Sendable {
     public mutating func appendFinish(_ text: String, reason: FinishReason, stopReason: StopReason?, usage: Usage?,
                                       to out: inout [UInt8]) {
         if !sentRole { appendRole(usage: usage.map { Usage(promptTokens: $0.promptTokens, completionTokens: 0) }, to: &out) }
-        out.append(contentsOf: head)
+        out.append(contentsOf: head.bytes)
         JSONWriter.appendRaw("{\"index\":0,\"delta\":{\"content\":\"", to: &out)
         JSONWriter.appendEscaped(text, to: &out)
         JSONWriter.appendRaw("\"},\"logprobs\":null,\"finish_reason\":\"", to: &out)
@@ -133,17 +124,14 @@ public struct ChatStreamEncoder: Sendable {
     }
 
     public func appendUsage(_ usage: Usage, to out: inout [UInt8]) {
-        out.append(contentsOf: head)
-        JSONWriter.appendRaw("],\"usage\":", to: &out)
-        usage.append(to: &out)
-        JSONWriter.appendRaw("}\n\n", to: &out)
+        head.appendUsageChunk(usage, to: &out)
     }
 
     // MARK: helpers
 
     @inline(__always) func reserved(_ extra: Int) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(head.count + 160 + extra)
+        out.reserveCapacity(head.bytes.count + 160 + extra)
         return out
     }
 

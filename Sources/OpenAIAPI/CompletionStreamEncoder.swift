@@ -13,7 +13,7 @@ public struct CompletionStreamEncoder: Sendable {
     public let continuousUsage: Bool
 
     /// `data: {"id":...,"object":"text_completion","created":...,"model":...,"choices":[`
-    let head: [UInt8]
+    let head: StreamChunkHead
 
     public init(id: String, model: String, created: Int, includeUsage: Bool, continuousUsageStats: Bool) {
         self.id = id
@@ -21,15 +21,7 @@ public struct CompletionStreamEncoder: Sendable {
         self.created = created
         self.includeUsage = includeUsage
         self.continuousUsage = includeUsage && continuousUsageStats
-        var h: [UInt8] = []
-        JSONWriter.appendRaw("data: {\"id\":", to: &h)
-        JSONWriter.appendString(id, to: &h)
-        JSONWriter.appendRaw(",\"object\":\"text_completion\",\"created\":", to: &h)
-        JSONWriter.appendInt(created, to: &h)
-        JSONWriter.appendRaw(",\"model\":", to: &h)
-        JSONWriter.appendString(model, to: &h)
-        JSONWriter.appendRaw(",\"choices\":[", to: &h)
-        head = h
+        head = StreamChunkHead(id: id, object: "text_completion", created: created, model: model)
     }
 
     /// `data: [DONE]\n\n`
@@ -41,7 +33,7 @@ public struct CompletionStreamEncoder: Sendable {
     /// A text chunk (`finish_reason: null`).
     public func text(_ text: String, usage: Usage?) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(head.count + 200 + text.utf8.count)
+        out.reserveCapacity(head.bytes.count + 200 + text.utf8.count)
         appendText(text, usage: usage, to: &out)
         return out
     }
@@ -50,7 +42,7 @@ public struct CompletionStreamEncoder: Sendable {
     public func finish(_ text: String = "", reason: FinishReason, stopReason: StopReason? = nil,
                        usage: Usage?) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(head.count + 200 + text.utf8.count)
+        out.reserveCapacity(head.bytes.count + 200 + text.utf8.count)
         appendFinish(text, reason: reason, stopReason: stopReason, usage: usage, to: &out)
         return out
     }
@@ -58,7 +50,7 @@ public struct CompletionStreamEncoder: Sendable {
     /// The usage chunk: `"choices":[]` and `usage`.
     public func usage(_ usage: Usage) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(head.count + 120)
+        out.reserveCapacity(head.bytes.count + 120)
         appendUsage(usage, to: &out)
         return out
     }
@@ -66,7 +58,7 @@ public struct CompletionStreamEncoder: Sendable {
     /// Appends a text chunk; an empty `text` appends nothing (vLLM skips empty deltas except the final one).
     public func appendText(_ text: String, usage: Usage?, to out: inout [UInt8]) {
         if text.isEmpty { return }
-        out.append(contentsOf: head)
+        out.append(contentsOf: head.bytes)
         JSONWriter.appendRaw("{\"index\":0,\"text\":\"", to: &out)
         JSONWriter.appendEscaped(text, to: &out)
         JSONWriter.appendRaw("\",\"logprobs\":null,\"finish_reason\":null,\"stop_reason\":null,\"prompt_token_ids\":null,\"token_ids\":null}]",
@@ -76,7 +68,7 @@ public struct CompletionStreamEncoder: Sendable {
 
     public func appendFinish(_ text: String, reason: FinishReason, stopReason: StopReason?, usage: Usage?,
                              to out: inout [UInt8]) {
-        out.append(contentsOf: head)
+        out.append(contentsOf: head.bytes)
         JSONWriter.appendRaw("{\"index\":0,\"text\":\"", to: &out)
         JSONWriter.appendEscaped(text, to: &out)
         JSONWriter.appendRaw("\",\"logprobs\":null,\"finish_reason\":\"", to: &out)
@@ -88,10 +80,7 @@ public struct CompletionStreamEncoder: Sendable {
     }
 
     public func appendUsage(_ usage: Usage, to out: inout [UInt8]) {
-        out.append(contentsOf: head)
-        JSONWriter.appendRaw("],\"usage\":", to: &out)
-        usage.append(to: &out)
-        JSONWriter.appendRaw("}\n\n", to: &out)
+        head.appendUsageChunk(usage, to: &out)
     }
 
     @inline(__always) func appendTail(usage: Usage?, to out: inout [UInt8]) {
