@@ -19,7 +19,9 @@ public final class ServerProcess: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw BenchmarkError("vlserve binary not found or not executable: \(executable) (build it with `swift build -c release --product vlserve` or pass --vlserve)")
         }
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
+            throw BenchmarkError("cannot create the server log \(logPath): check that its folder exists and is writable")
+        }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -27,7 +29,7 @@ public final class ServerProcess: @unchecked Sendable {
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        ServerProcess.live.withLock { $0.insert(process.processIdentifier) }
+        ServerProcess.live.withLock { _ = $0.insert(process.processIdentifier) }
     }
 
     /// Child servers still running, killed by the signal cleanup.
@@ -80,7 +82,7 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// SIGTERM, wait up to `stopTimeout` s, then SIGKILL; waits for the exit.
     public func stop(stopTimeout: Double = 15) {
-        defer { ServerProcess.live.withLock { $0.remove(process.processIdentifier) } }
+        defer { ServerProcess.live.withLock { _ = $0.remove(process.processIdentifier) } }
         guard process.isRunning else { return }
         process.terminate()
         let deadline = Date().addingTimeInterval(stopTimeout)
