@@ -154,15 +154,11 @@ public struct HTTPRequestParser {
                 try HTTPRequestParser.withLine(buffer, start, end) { (line) throws(HTTPParseError) in try builder.parseField(line) }
                 start = end + 2
             case .body(let remaining):
-                let n = Swift.min(remaining, buffer.count - start)
-                if n > 0 {
-                    body.append(contentsOf: buffer[start..<start + n])
-                    start += n
-                }
-                if remaining - n == 0 {
+                let left = takeBody(upTo: remaining)
+                if left == 0 {
                     state = .complete
                 } else {
-                    state = .body(remaining: remaining - n)
+                    state = .body(remaining: left)
                     return nil
                 }
             case .chunkSize:
@@ -185,15 +181,11 @@ public struct HTTPRequestParser {
                     state = .chunkData(remaining: Int(size))
                 }
             case .chunkData(let remaining):
-                let n = Swift.min(remaining, buffer.count - start)
-                if n > 0 {
-                    body.append(contentsOf: buffer[start..<start + n])
-                    start += n
-                }
-                if remaining - n == 0 {
+                let left = takeBody(upTo: remaining)
+                if left == 0 {
                     state = .chunkDataEnd
                 } else {
-                    state = .chunkData(remaining: remaining - n)
+                    state = .chunkData(remaining: left)
                     return nil
                 }
             case .chunkDataEnd:
@@ -229,6 +221,17 @@ public struct HTTPRequestParser {
                 return .request(request)
             }
         }
+    }
+
+    /// Moves up to `remaining` buffered bytes into `body` (fixed-length bodies and chunk data alike);
+    /// returns how many are still expected.
+    private mutating func takeBody(upTo remaining: Int) -> Int {
+        let n = Swift.min(remaining, buffer.count - start)
+        if n > 0 {
+            body.append(contentsOf: buffer[start..<start + n])
+            start += n
+        }
+        return remaining - n
     }
 
     /// Runs `body` on the bytes `start..<end` of `buffer` (a copy of the parser's buffer reference,
