@@ -58,31 +58,8 @@ def ensure_environment(install):
 
 
 # ---- VLServe's seeded initialisation (Sources/VisionCore/Model/SeededInit.swift) ----------------------------------
-def fnv1a64(name):
-    h = 0xCBF29CE484222325
-    for b in name.encode():
-        h = ((h ^ b) * 0x100000001B3) & ((1 << 64) - 1)
-    return h
-
-
-def seeded_uniform(name, count, bound, seed=0):
-    import numpy as np
-    state = np.uint64(seed ^ fnv1a64(name))
-    idx = np.arange(1, count + 1, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        z = state + idx * np.uint64(0x9E3779B97F4A7C15)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        z = z ^ (z >> np.uint64(31))
-    unit = (z >> np.uint64(40)).astype(np.float32) * np.float32(2.0 ** -24)
-    return (unit * np.float32(2) - np.float32(1)) * np.float32(bound)
-
-
-def seeded_patch_embed_weight():
-    import numpy as np
-    fan_in = 1176
-    w = seeded_uniform("visual.patch_embed.proj.weight", 1280 * fan_in, np.float32(1.0 / np.sqrt(np.float64(fan_in))))
-    return w.reshape(1280, 3, 2, 14, 14)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures"))
+from seeded_init import seeded_patch_embed_weight  # noqa: E402
 
 
 # ---- helpers ------------------------------------------------------------------------------------------------------
