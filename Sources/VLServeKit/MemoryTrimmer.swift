@@ -12,7 +12,9 @@ import Foundation
 /// Why: a 1280×720 image's `pixel_values` is a 22.5 MB float buffer. After a burst of them, glibc keeps
 /// the freed pages in its arenas, so RSS stays at the burst's high-water mark (measured: 328 MB after
 /// 40 concurrent 720p requests, 110 MB after one trim). The engine calls `request()` when it goes idle;
-/// the trim runs off the engine thread, so a request arriving meanwhile is not delayed by it.
+/// the trim runs off the engine thread, so a request arriving meanwhile is not queued behind it (an
+/// allocation may wait briefly for the arena being trimmed). `malloc_trim` cannot shrink the top of a
+/// thread arena; `scripts/soak.sh` explains the glibc tunables that bound that too.
 public final class MemoryTrimmer: @unchecked Sendable {
     /// Least time between two trims, seconds (`--memory-trim-interval`, default 5).
     public let minimumInterval: Double
