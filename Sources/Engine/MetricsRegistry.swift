@@ -1,17 +1,22 @@
 import Foundation
 
-/// A monotonically increasing value. Rendered as `<family>_total{labels} value`.
+/// A monotonically increasing value. Rendered as `<family>_total{labels} value`; either incremented
+/// or, with `reader`, read at render time (a total kept elsewhere, e.g. the process's CPU seconds).
 public final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var storage: Double = 0
+    private let reader: (@Sendable () -> Double)?
 
-    public init() {}
+    public init(reader: (@Sendable () -> Double)? = nil) { self.reader = reader }
 
     public func increment(by amount: Double = 1) {
         lock.lock(); storage += amount; lock.unlock()
     }
 
-    public var value: Double { lock.lock(); defer { lock.unlock() }; return storage }
+    public var value: Double {
+        if let reader { return reader() }
+        lock.lock(); defer { lock.unlock() }; return storage
+    }
 }
 
 /// A value that goes up and down; either set directly or read from a closure at render time.
@@ -92,15 +97,17 @@ public final class MetricsRegistry: @unchecked Sendable {
 
     public init() {}
 
-    /// Registers (or returns the existing) counter child. `name` is the family name without `_total`.
-    public func counter(_ name: String, help: String, labels: [(String, String)] = []) -> Counter {
+    /// Registers (or returns the existing) counter child. `name` is the family name without `_total`;
+    /// with `reader`, its value is computed when rendering.
+    public func counter(_ name: String, help: String, labels: [(String, String)] = [],
+                        reader: (@Sendable () -> Double)? = nil) -> Counter {
         let key = Self.renderLabels(labels)
         return lock.withLock {
             let family = family(name, help: help, kind: .counter)
             for entry in family.children where entry.labels == key {
                 if case .counter(let counter) = entry.child { return counter }
             }
-            let counter = Counter()
+            let counter = Counter(reader: reader)
             family.children.append((key, .counter(counter)))
             return counter
         }
@@ -155,7 +162,9 @@ public final class MetricsRegistry: @unchecked Sendable {
         var out = ""
         out.reserveCapacity(16_384)
         for (family, children) in snapshot {
-            out += "# HELP \(family.name) \(family.help)\n# TYPE \(family.name) \(family.kind.rawValue)\n"
+            // prometheus_client names a counter's HELP and TYPE lines after its `_total` samples.
+            let header = family.kind == .counter ? family.name + "_total" : family.name
+            out += "# HELP \(header) \(family.help)\n# TYPE \(header) \(family.kind.rawValue)\n"
             for (labels, child) in children {
                 switch child {
                 case .counter(let counter):

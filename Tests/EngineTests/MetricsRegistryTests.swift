@@ -13,8 +13,8 @@ import Testing
         let gauge = registry.gauge("g", help: "G.", reader: { 3 })
         _ = gauge
         #expect(registry.render() == """
-        # HELP vllm:prompt_tokens Prompt tokens.
-        # TYPE vllm:prompt_tokens counter
+        # HELP vllm:prompt_tokens_total Prompt tokens.
+        # TYPE vllm:prompt_tokens_total counter
         vllm:prompt_tokens_total{model_name="m"} 12.0
         # HELP x_seconds X.
         # TYPE x_seconds histogram
