@@ -93,33 +93,13 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// The port of the first "listening on http://HOST:PORT" line of the log, if any.
     public static func listeningPort(inLog path: String) -> Int? {
-        guard let bytes = readFile(path) else { return nil }
+        guard let bytes = PosixFile.readAll(path) else { return nil }
         let text = String(decoding: bytes, as: UTF8.self)
         guard let r = text.range(of: "listening on http://") else { return nil }
         let rest = text[r.upperBound...]
         let addr = rest.prefix { !$0.isWhitespace && $0 != "/" }
         guard let colon = addr.lastIndex(of: ":") else { return nil }
         return Int(addr[addr.index(after: colon)...])
-    }
-
-    /// The whole file, read with POSIX calls; nil if it cannot be opened. (LeakSanitizer reports a
-    /// 4 KB buffer lost per `String(contentsOfFile:)` call on this toolchain, and this runs in a poll loop.)
-    static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n > 0 {
-                bytes.append(contentsOf: chunk[..<n])
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                return n == 0 ? bytes : nil
-            }
-        }
     }
 
     /// A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read it, close).

@@ -27,6 +27,7 @@ public final class VLServer: @unchecked Sendable {
                 logger: Logger) throws {
         self.logger = logger
         registry = MetricsRegistry()
+        ProcessMetrics.register(in: registry)
         let metrics = EngineMetrics(registry: registry, modelName: configuration.primaryModelName,
                                     maxModelLen: configuration.maxModelLen,
                                     convImplementation: embedder?.implementationName ?? "none")
