@@ -75,7 +75,7 @@ done
 if [[ "client_overhead" =~ $TEST_SELECTOR ]]; then
     echo "=== client_overhead"
     LOG="$OUT/client-overhead.server.log"
-    "$BIN/vlserve" serve --host 127.0.0.1 --port 0 --model-dir "$MODEL_DIR" --max-num-seqs 4096 \
+    "$BIN/vlserve" serve --host 127.0.0.1 --port 0 --model-dir "$MODEL_DIR" --max-num-seqs 10240 \
         --max-waiting-requests 100000 --decode-step-ms 5 --per-seq-ms 0 $SERVER_ARGS > "$LOG" 2>&1 &
     SERVER_PID=$!
     trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
@@ -93,13 +93,13 @@ if [[ "client_overhead" =~ $TEST_SELECTOR ]]; then
             # shellcheck disable=SC2086
             "$BIN/vlbench" $COMMON --num-prompts 2000 --request-rate $rate --random-output-len 32 | grep -E '^vlbench:|Successful|Failed|Peak concurrent'
         done
-        echo "## concurrent streams (4000 requests at once, 400 output tokens each)"
+        echo "## concurrent streams (10000 requests at once, 400 output tokens each)"
         # shellcheck disable=SC2086
-        "$BIN/vlbench" $COMMON --num-prompts 4000 --request-rate inf --random-output-len 400 | grep -E '^vlbench:|Successful|Failed|Peak concurrent'
+        "$BIN/vlbench" $COMMON --num-prompts 10000 --request-rate inf --random-output-len 400 | grep -E '^vlbench:|Successful|Failed|Peak concurrent'
     } | tee "$OUT/client-overhead.txt"
     kill $SERVER_PID 2>/dev/null || true
     wait $SERVER_PID 2>/dev/null || true
-    echo "| client_overhead | send lag at 100 and 1000 req/s, 4000 concurrent streams | [client-overhead.txt](client-overhead.txt) |" >> "$INDEX"
+    echo "| client_overhead | send lag at 100 and 1000 req/s, 10000 concurrent streams | [client-overhead.txt](client-overhead.txt) |" >> "$INDEX"
 fi
 
 {

@@ -208,6 +208,13 @@ public func processCPUSeconds() -> Double {
     return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
 }
 
+/// Peak resident memory of this process so far (getrusage `ru_maxrss`, which Linux reports in KiB), bytes.
+public func processPeakResidentBytes() -> Int {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return u.ru_maxrss * 1024
+}
+
 /// Raises the soft RLIMIT_NOFILE to the hard limit so one process can hold thousands of streams.
 public func raiseFileDescriptorLimit() {
     var r = rlimit()

@@ -20,8 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
                 printLine(String(format: "vlbench: send lag vs schedule p50 %.3f ms, p99 %.3f ms, max %.3f ms; peak streams in flight %d",
                              Statistics.percentile(lags, 50), Statistics.percentile(lags, 99), lags.max() ?? 0, r.peakInFlight))
                 let per1k = r.chunksReceived > 0 ? r.clientCPUSeconds / Double(r.chunksReceived) * 1000 * 1000 : 0
-                printLine(String(format: "vlbench: client CPU %.3f s for %d chunks (%.2f ms per 1000 chunks)",
-                             r.clientCPUSeconds, r.chunksReceived, per1k))
+                printLine(String(format: "vlbench: client CPU %.3f s for %d chunks (%.2f ms per 1000 chunks); peak RSS %ld MB",
+                             r.clientCPUSeconds, r.chunksReceived, per1k, processPeakResidentBytes() >> 20))
             }
         } catch let e as BenchmarkError {
             FileHandle.standardError.write(Data("vlbench: \(e.description)\n".utf8))
