@@ -37,7 +37,12 @@ public final class VLServer: @unchecked Sendable {
         let pipeline = ImagePipeline(loader: MediaLoader(options: configuration.media), preprocessor: preprocessor)
         app = VLServeApp(configuration: configuration, engine: engine, pipeline: pipeline, pool: pool,
                          registry: registry, logger: logger.with(label: "api"))
-        http = try HTTPServer(configuration: server, handler: app)
+        do {
+            http = try HTTPServer(configuration: server, handler: app)
+        } catch {
+            pool.shutdown()   // its threads are already running
+            throw error
+        }
         if memoryTrimInterval > 0 {
             let trimmer = MemoryTrimmer(minimumInterval: memoryTrimInterval)
             engine.onIdle { trimmer.request() }
@@ -47,7 +52,8 @@ public final class VLServer: @unchecked Sendable {
         }
     }
 
-    /// Starts the engine thread and the HTTP loops; returns the bound port.
+    /// Starts the engine thread and the HTTP loops; returns the bound port. If binding fails it throws;
+    /// `shutdown()` then still stops the engine, the image pool and the trimmer.
     @discardableResult
     public func start() throws -> Int {
         engine.start()
