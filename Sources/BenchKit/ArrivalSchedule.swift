@@ -36,8 +36,9 @@ public struct ArrivalSchedule: Sendable {
     /// - Gap i: 0 if the rate is inf; 1/rate if burstiness is inf; else Gamma(shape b, scale 1/(rate·b)).
     /// - Offsets are cumulative gaps (the first request waits its own gap).
     /// - Without ramp-up and with a finite rate, offsets are rescaled so the last one is exactly N/rate.
+    /// - `rng`: numpy's legacy generator seeded with `--seed`, so the gaps are the draws vLLM makes.
     public init(count: Int, requestRate: Double, burstiness: Double, rampUp: RampUp?,
-                rng: inout SeededRandom) throws(ScheduleError) {
+                rng: inout NumpyLegacyRandom) throws(ScheduleError) {
         guard burstiness > 0 else { throw ScheduleError(description: "--burstiness must be > 0 (got \(burstiness))") }
         guard requestRate > 0 else { throw ScheduleError(description: "--request-rate must be > 0 or inf (got \(requestRate))") }
         if let r = rampUp {

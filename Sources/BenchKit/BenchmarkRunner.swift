@@ -144,7 +144,8 @@ public enum BenchmarkRunner {
         let before = await api.metrics()
 
         // Traffic.
-        var scheduleRNG = SeededRandom(seed: o.seed &+ 0x5EED)
+        // numpy's global legacy generator seeded with --seed: the gaps vllm bench serve draws.
+        var scheduleRNG = NumpyLegacyRandom(seed: UInt32(truncatingIfNeeded: o.seed))
         let schedule: ArrivalSchedule
         do {
             schedule = try ArrivalSchedule(count: wire.count, requestRate: o.requestRate, burstiness: o.burstiness,

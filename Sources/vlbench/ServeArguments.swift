@@ -148,7 +148,11 @@ struct ServeArguments: ParsableArguments {
             guard o.requestRate.isInfinite else { throw ValidationError("--ramp-up-strategy requires --request-rate to be left at inf") }
             o.rampUp = RampUp(strategy: st, startRPS: Double(a), endRPS: Double(e))
         }
-        o.seed = UInt64(bitPattern: Int64(seed))
+        // vllm bench serve passes --seed to np.random.seed, which accepts 0 ... 2**32 - 1 only.
+        guard (0...Int(UInt32.max)).contains(seed) else {
+            throw ValidationError("--seed must be between 0 and 4294967295 (numpy's legacy seeding, as in vllm bench serve), got \(seed)")
+        }
+        o.seed = UInt64(seed)
         o.ignoreEOS = ignoreEOS ? true : nil
         o.numWarmups = numWarmups
         guard let cm = CompatMode(rawValue: compat) else { throw ValidationError("--compat must be latest or v0.11") }

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct ScheduleTests {
     @Test func finiteRateIsRescaledSoLastSendIsNOverRate() throws {
-        var rng = SeededRandom(seed: 0)
+        var rng = NumpyLegacyRandom(seed: 0)
         let s = try ArrivalSchedule(count: 200, requestRate: 16, burstiness: 1, rampUp: nil, rng: &rng)
         #expect(s.offsets.count == 200)
         #expect(approx(s.offsets.last!, 200.0 / 16.0, 1e-12))
@@ -12,13 +12,13 @@ import Testing
     }
 
     @Test func infiniteRateSendsEverythingAtZero() throws {
-        var rng = SeededRandom(seed: 0)
+        var rng = NumpyLegacyRandom(seed: 0)
         let s = try ArrivalSchedule(count: 50, requestRate: .infinity, burstiness: 1, rampUp: nil, rng: &rng)
         #expect(s.offsets.allSatisfy { $0 == 0 })
     }
 
     @Test func infiniteBurstinessGivesConstantGaps() throws {
-        var rng = SeededRandom(seed: 0)
+        var rng = NumpyLegacyRandom(seed: 0)
         let s = try ArrivalSchedule(count: 10, requestRate: 5, burstiness: .infinity, rampUp: nil, rng: &rng)
         for (k, o) in s.offsets.enumerated() { #expect(approx(o, Double(k + 1) * 0.2, 1e-12)) }
     }
@@ -26,7 +26,7 @@ import Testing
     /// Gamma(k, 1/(rate·k)) gaps: mean 1/rate, coefficient of variation 1/√k, for several k.
     @Test(arguments: [0.5, 1.0, 4.0])
     func gammaGapsHaveTheRightMoments(k: Double) {
-        var rng = SeededRandom(seed: 42)
+        var rng = NumpyLegacyRandom(seed: 42)
         let rate = 10.0, n = 200_000
         let gaps = (0..<n).map { _ in rng.gamma(shape: k, scale: 1 / (rate * k)) }
         let mean = Statistics.mean(gaps)
@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func exponentialGapsPassAKolmogorovSmirnovCheck() {
-        var rng = SeededRandom(seed: 7)
+        var rng = NumpyLegacyRandom(seed: 7)
         let n = 20_000
         let gaps = (0..<n).map { _ in rng.gamma(shape: 1, scale: 1) }.sorted()
         var d = 0.0
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func sameSeedSameSchedule() throws {
-        var a = SeededRandom(seed: 3), b = SeededRandom(seed: 3), c = SeededRandom(seed: 4)
+        var a = NumpyLegacyRandom(seed: 3), b = NumpyLegacyRandom(seed: 3), c = NumpyLegacyRandom(seed: 4)
         let x = try ArrivalSchedule(count: 100, requestRate: 8, burstiness: 0.7, rampUp: nil, rng: &a)
         let y = try ArrivalSchedule(count: 100, requestRate: 8, burstiness: 0.7, rampUp: nil, rng: &b)
         let z = try ArrivalSchedule(count: 100, requestRate: 8, burstiness: 0.7, rampUp: nil, rng: &c)
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func rampUpIsNotRescaledAndRecordsRPSChanges() throws {
-        var rng = SeededRandom(seed: 0)
+        var rng = NumpyLegacyRandom(seed: 0)
         let r = RampUp(strategy: .linear, startRPS: 1, endRPS: 4)
         let s = try ArrivalSchedule(count: 31, requestRate: .infinity, burstiness: 1, rampUp: r, rng: &rng)
         #expect(s.rates.first == 1 && s.rates.last == 4)
@@ -80,7 +80,7 @@ import Testing
     }
 
     @Test func invalidOptionsAreRejected() {
-        var rng = SeededRandom(seed: 0)
+        var rng = NumpyLegacyRandom(seed: 0)
         #expect(throws: ScheduleError.self) { try ArrivalSchedule(count: 3, requestRate: 0, burstiness: 1, rampUp: nil, rng: &rng) }
         #expect(throws: ScheduleError.self) { try ArrivalSchedule(count: 3, requestRate: 5, burstiness: 1,
                                                                   rampUp: RampUp(strategy: .linear, startRPS: 1, endRPS: 2), rng: &rng) }
