@@ -3,7 +3,7 @@
 #
 #   scripts/sanitizers.sh [address|thread]... [-- extra swift test args, e.g. --filter NetIOTests]
 #
-# Default: both. CI (.ci/run) runs `scripts/sanitizers.sh thread address -- --filter "NetIOTests|VLServeKitTests|EngineTests"`
+# Default: both. CI (.ci/run) runs `scripts/sanitizers.sh thread -- --filter "NetIOTests|VLServeKitTests|EngineTests"` and `scripts/sanitizers.sh address`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kinds=()
