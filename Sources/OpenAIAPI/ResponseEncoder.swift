@@ -11,13 +11,8 @@ public enum ResponseEncoder {
                                       usage: Usage) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(512 + id.utf8.count + model.utf8.count + content.utf8.count)
-        JSONWriter.appendRaw("{\"id\":", to: &out)
-        JSONWriter.appendString(id, to: &out)
-        JSONWriter.appendRaw(",\"object\":\"chat.completion\",\"created\":", to: &out)
-        JSONWriter.appendInt(created, to: &out)
-        JSONWriter.appendRaw(",\"model\":", to: &out)
-        JSONWriter.appendString(model, to: &out)
-        JSONWriter.appendRaw(",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":", to: &out)
+        StreamChunkHead.appendObjectHead(id: id, object: "chat.completion", created: created, model: model, to: &out)
+        JSONWriter.appendRaw("{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":", to: &out)
         JSONWriter.appendString(content, to: &out)
         JSONWriter.appendRaw(",\"refusal\":null,\"annotations\":null,\"audio\":null,\"function_call\":null,", to: &out)
         JSONWriter.appendRaw("\"tool_calls\":[],\"reasoning\":null},\"logprobs\":null,\"finish_reason\":\"", to: &out)
@@ -38,13 +33,8 @@ public enum ResponseEncoder {
                                   finishReason: FinishReason, stopReason: StopReason? = nil, usage: Usage) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(384 + id.utf8.count + model.utf8.count + text.utf8.count)
-        JSONWriter.appendRaw("{\"id\":", to: &out)
-        JSONWriter.appendString(id, to: &out)
-        JSONWriter.appendRaw(",\"object\":\"text_completion\",\"created\":", to: &out)
-        JSONWriter.appendInt(created, to: &out)
-        JSONWriter.appendRaw(",\"model\":", to: &out)
-        JSONWriter.appendString(model, to: &out)
-        JSONWriter.appendRaw(",\"choices\":[{\"index\":0,\"text\":", to: &out)
+        StreamChunkHead.appendObjectHead(id: id, object: "text_completion", created: created, model: model, to: &out)
+        JSONWriter.appendRaw("{\"index\":0,\"text\":", to: &out)
         JSONWriter.appendString(text, to: &out)
         JSONWriter.appendRaw(",\"logprobs\":null,\"finish_reason\":\"", to: &out)
         out.append(contentsOf: finishReason.rawValue.utf8)

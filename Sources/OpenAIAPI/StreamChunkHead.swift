@@ -7,16 +7,23 @@ struct StreamChunkHead: Sendable {
     init(id: String, object: String, created: Int, model: String) {
         var h: [UInt8] = []
         h.reserveCapacity(64 + id.utf8.count + object.utf8.count + model.utf8.count)
-        JSONWriter.appendRaw("data: {\"id\":", to: &h)
-        JSONWriter.appendString(id, to: &h)
-        JSONWriter.appendRaw(",\"object\":", to: &h)
-        JSONWriter.appendString(object, to: &h)
-        JSONWriter.appendRaw(",\"created\":", to: &h)
-        JSONWriter.appendInt(created, to: &h)
-        JSONWriter.appendRaw(",\"model\":", to: &h)
-        JSONWriter.appendString(model, to: &h)
-        JSONWriter.appendRaw(",\"choices\":[", to: &h)
+        JSONWriter.appendRaw("data: ", to: &h)
+        Self.appendObjectHead(id: id, object: object, created: created, model: model, to: &h)
         bytes = h
+    }
+
+    /// `{"id":...,"object":...,"created":...,"model":...,"choices":[`: how every completion object
+    /// starts, streamed chunk or whole response body (vLLM's field order).
+    static func appendObjectHead(id: String, object: String, created: Int, model: String, to out: inout [UInt8]) {
+        JSONWriter.appendRaw("{\"id\":", to: &out)
+        JSONWriter.appendString(id, to: &out)
+        JSONWriter.appendRaw(",\"object\":", to: &out)
+        JSONWriter.appendString(object, to: &out)
+        JSONWriter.appendRaw(",\"created\":", to: &out)
+        JSONWriter.appendInt(created, to: &out)
+        JSONWriter.appendRaw(",\"model\":", to: &out)
+        JSONWriter.appendString(model, to: &out)
+        JSONWriter.appendRaw(",\"choices\":[", to: &out)
     }
 
     /// The usage chunk both endpoints send last: `"choices":[]`, then `"usage":{...}` (nulls dropped).
