@@ -45,8 +45,7 @@ import VisionCore
         let connection = try await RawConnection.open(port: port)
         defer { connection.close() }
         let body = chatBody(extra: ",\"max_tokens\":40,\"ignore_eos\":true,\"stream\":true")
-        await connection.send(Array(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            + "Connection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body).utf8))
+        await connection.send(rawChatRequest(body, extraHeaders: "Connection: close\r\n"))
         let head = await connection.read(until: { String(decoding: $0, as: UTF8.self).contains("\"role\":\"assistant\"") })
         try #require(String(decoding: head, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
         async let stopped: Void = server.shutdown(drainTimeout: .seconds(20))

@@ -131,8 +131,7 @@ import Testing
             modelName: "test-vlm", costModel: CostModel(decodeStepMs: 25, perSequenceMs: 0, prefillMsPer1kTokens: 0))) { server, port in
             let connection = try await RawConnection.open(port: port)
             let body = chatBody(extra: ",\"max_tokens\":4000,\"ignore_eos\":true")
-            await connection.send(Array(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                + "Content-Length: \(body.utf8.count)\r\n\r\n" + body).utf8))
+            await connection.send(rawChatRequest(body))
             await server.engine.waitUntil { $0.generatedTokens >= 2 }  // it is running
             connection.close()
             await server.engine.waitUntil { $0.aborted == 1 }
@@ -150,8 +149,7 @@ import Testing
             modelName: "test-vlm", costModel: CostModel(decodeStepMs: 25, perSequenceMs: 0, prefillMsPer1kTokens: 0))) { server, port in
             let connection = try await RawConnection.open(port: port)
             let body = chatBody(extra: ",\"max_tokens\":4000,\"ignore_eos\":true,\"stream\":true")
-            await connection.send(Array(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                + "Content-Length: \(body.utf8.count)\r\n\r\n" + body).utf8))
+            await connection.send(rawChatRequest(body))
             // Wait for two content events, then hang up.
             let received = await connection.read(until: { bytes in
                 let text = String(decoding: bytes, as: UTF8.self)

@@ -185,6 +185,12 @@ func chatBody(images: [String] = [], text: String = "What is in this image?", mo
     return "{\"model\":\"\(model)\",\"messages\":[{\"role\":\"user\",\"content\":[\(parts.joined(separator: ","))]}]\(extra)}"
 }
 
+/// The raw bytes of a `POST /v1/chat/completions` with `body`, for tests that drive the socket themselves.
+func rawChatRequest(_ body: String, extraHeaders: String = "") -> [UInt8] {
+    Array(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + extraHeaders
+        + "Content-Length: \(body.utf8.count)\r\n\r\n" + body).utf8)
+}
+
 /// Prompt tokens the server must report for `chatBody(images:text:)` with images of `imageTokens` each.
 func expectedPromptTokens(imageTokens: [Int], text: String = "What is in this image?") -> Int {
     ChatTemplate().render([PromptMessage(role: "user", parts: imageTokens.map { .image(tokenCount: $0) } + [.text(text)])]).count
