@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Engine
+import Foundation
 import NetIO
 
 /// The `process_*` metrics that vLLM's `/metrics` carries through `prometheus_client`'s default
@@ -22,24 +23,42 @@ public enum ProcessMetrics {
     public static func register(in registry: MetricsRegistry) {
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
+        // One read of /proc/self/stat serves the three metrics rendered from it in one scrape.
+        let recent = RecentStat()
         _ = registry.gauge("process_virtual_memory_bytes", help: "Virtual memory size in bytes.") {
-            stat().map { $0.virtualBytes } ?? -1
+            recent.read().map { $0.virtualBytes } ?? -1
         }
         _ = registry.gauge("process_resident_memory_bytes", help: "Resident memory size in bytes.") {
-            stat().map { $0.residentPages * pageSize } ?? -1
+            recent.read().map { $0.residentPages * pageSize } ?? -1
         }
         let startTime = stat().flatMap { s in bootTime().map { $0 + s.startTicks / ticks } } ?? -1
         _ = registry.gauge("process_start_time_seconds", help: "Start time of the process since unix epoch in seconds.") {
             startTime
         }
         _ = registry.counter("process_cpu_seconds", help: "Total user and system CPU time spent in seconds.") {
-            stat().map { ($0.userTicks + $0.systemTicks) / ticks } ?? -1
+            recent.read().map { ($0.userTicks + $0.systemTicks) / ticks } ?? -1
         }
         _ = registry.gauge("process_open_fds", help: "Number of open file descriptors.") { openDescriptors() }
         _ = registry.gauge("process_max_fds", help: "Maximum number of open file descriptors.") {
             var limit = rlimit()
             guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return -1 }
             return Double(limit.rlim_cur)
+        }
+    }
+
+    /// `stat()`, reused for 100 ms: the readers of one render share a single read.
+    final class RecentStat: @unchecked Sendable {
+        private let lock = NSLock()
+        private var cached: (at: Double, stat: Stat?)?
+
+        func read() -> Stat? {
+            let now = ProcessInfo.processInfo.systemUptime
+            lock.lock()
+            defer { lock.unlock() }
+            if let cached, now - cached.at < 0.1 { return cached.stat }
+            let fresh = ProcessMetrics.stat()
+            cached = (now, fresh)
+            return fresh
         }
     }
 
