@@ -3,7 +3,7 @@ import Testing
 @testable import VLServeKit
 
 @Suite struct MemoryTrimmerTests {
-    @Test func trimsOnRequestOnItsOwnThread() async {
+    @Test(.timeLimit(.minutes(1))) func trimsOnRequestOnItsOwnThread() async {
         let trimmer = MemoryTrimmer(minimumInterval: 0)
         #expect(trimmer.trimCount == 0)
         trimmer.request()
@@ -25,7 +25,7 @@ import Testing
         #expect(trimmer.trimCount == 1)
     }
 
-    @Test func serverTrimsWhenTheEngineGoesIdle() async throws {
+    @Test(.timeLimit(.minutes(1))) func serverTrimsWhenTheEngineGoesIdle() async throws {
         try await withServer { server, port in
             let trimmer = try #require(server.trimmer)
             let response = try await request(port, "POST", "/v1/chat/completions",
