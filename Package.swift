@@ -7,7 +7,9 @@
 //   HTTPCore                     pure HTTP/1.1 request/response parsing and serialisation (no sockets, no JSON)
 //   NetIO                        epoll event loop, non-blocking sockets, HTTP server and client connections
 //   OpenAIAPI                    OpenAI wire format: JSON, request decoding, chunks, error bodies
-//   Engine                       scheduler, stub decoder, tokenizer, chat template, metrics (knows VisionCore)
+//   Observability                logger (one escaped line per call) and Prometheus metrics registry
+//   TextCore                     tokenizer, vocabulary, Qwen chat template, SplitMix64 (no model, no I/O)
+//   Engine                       engine thread, scheduler, stub decoder, cost model (no vision, no HTTP)
 //   VLServeKit                   the server application: routes HTTP requests to the API and the engine
 //   BenchKit                     vlbench: datasets, arrival schedule, metrics, reports
 //   vlserve, vlbench             executables: argument parsing and wiring only
@@ -38,13 +40,16 @@ let package = Package(
         .target(name: "HTTPCore", swiftSettings: swiftSettings),
         .target(name: "NetIO", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
         .target(name: "OpenAIAPI", swiftSettings: swiftSettings),
-        .target(name: "Engine", dependencies: ["VisionCore"], swiftSettings: swiftSettings),
-        .target(name: "VLServeKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "Engine", "VisionCore"],
+        .target(name: "Observability", swiftSettings: swiftSettings),
+        .target(name: "TextCore", swiftSettings: swiftSettings),
+        .target(name: "Engine", dependencies: ["Observability", "TextCore"], swiftSettings: swiftSettings),
+        .target(name: "VLServeKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "Observability", "TextCore", "Engine",
+                                                   "VisionCore"],
                 swiftSettings: swiftSettings),
-        .target(name: "BenchKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "VisionCore", "Engine"],
+        .target(name: "BenchKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "VisionCore", "TextCore"],
                 swiftSettings: swiftSettings),
         .executableTarget(name: "vlserve", dependencies: [
-            "VLServeKit", "VisionCore", "Engine", "OpenAIAPI",
+            "VLServeKit", "VisionCore", "Engine", "Observability", "OpenAIAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "vlbench", dependencies: [
@@ -56,10 +61,12 @@ let package = Package(
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "NetIOTests", dependencies: ["NetIO", "HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "OpenAIAPITests", dependencies: ["OpenAIAPI"], swiftSettings: swiftSettings),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: swiftSettings),
-        .testTarget(name: "VLServeKitTests", dependencies: ["VLServeKit", "NetIO", "HTTPCore"],
+        .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
+        .testTarget(name: "TextCoreTests", dependencies: ["TextCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Observability", "TextCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "VLServeKitTests", dependencies: ["VLServeKit", "NetIO", "HTTPCore", "Observability", "TextCore", "Engine"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "BenchKitTests", dependencies: ["BenchKit"], exclude: ["Golden"],
+        .testTarget(name: "BenchKitTests", dependencies: ["BenchKit", "TextCore"], exclude: ["Golden"],
                     swiftSettings: swiftSettings),
     ]
 )

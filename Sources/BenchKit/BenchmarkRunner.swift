@@ -1,8 +1,8 @@
 import Foundation
 import HTTPCore
 import NetIO
-import Engine
 import OpenAIAPI
+import TextCore
 
 /// Everything a finished run produced.
 public struct BenchmarkRunResult: Sendable {

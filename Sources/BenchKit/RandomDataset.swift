@@ -1,5 +1,6 @@
-import Engine
 import OpenAIAPI
+import TextCore
+
 /// Per-direction range ratios of `--random-range-ratio` (a float, or JSON `{"input": a, "output": b}`).
 public struct RangeRatio: Sendable, Equatable {
     public var input: Double

@@ -1,6 +1,6 @@
 import Foundation
-import Engine
 import OpenAIAPI
+import TextCore
 
 /// Encodes an RGB image (`rgb`: [height, width, 3] row-major bytes) to JPEG at `quality` (1–100).
 public typealias JPEGEncodeFunction = @Sendable (_ width: Int, _ height: Int, _ rgb: [UInt8], _ quality: Int) throws -> [UInt8]

@@ -1,4 +1,4 @@
-import Engine
+import TextCore
 
 /// A deterministic 64-bit PRNG (xoshiro256** seeded through splitmix64) for the datasets. Not numpy's
 /// PCG64: sampled datasets are statistically equivalent to vLLM's and identical across vlbench runs with
@@ -38,5 +38,6 @@ import Glibc
 @inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
 #else
 import Darwin
+import TextCore
 @inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
 #endif

@@ -1,4 +1,4 @@
-import Engine
+import TextCore
 
 /// vlbench's local token counts (used when the server has no `/tokenize`) come from VLServe's own
 /// `Engine.Tokenizer`, so against `vlserve` they agree with the server's.

@@ -1,4 +1,5 @@
 import Foundation
+import Observability
 
 /// The engine: one dedicated thread (a Foundation `Thread`, not the cooperative pool) that owns the
 /// model (the patch embedder and the stub decoder) and runs `Scheduler.step()` while there is work.

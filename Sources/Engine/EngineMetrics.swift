@@ -1,3 +1,5 @@
+import Observability
+
 /// The engine's Prometheus metrics: vLLM's names, types and buckets (`vllm/v1/metrics/loggers.py`;
 /// openai-api.md §6.1), labelled `model_name` and `engine="0"`, plus VLServe's own `vlserve:*`
 /// image and vision-encoder metrics (the encoder ones labelled `conv_impl`).

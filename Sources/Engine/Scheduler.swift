@@ -1,4 +1,5 @@
 import Foundation
+import Observability
 
 /// The engine's single-threaded core: waiting and running queues, admission under the
 /// `maxNumSeqs` / token / patch budgets, the batched patch embedding, the simulated prefill and

@@ -1,3 +1,5 @@
+import TextCore
+
 /// The stub language model: per-sequence deterministic token generation with vLLM's stop rules.
 ///
 /// Tokens come from `Vocabulary`: mostly words with a leading space, with `,` and `.` now and then,

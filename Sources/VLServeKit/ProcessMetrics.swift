@@ -4,6 +4,7 @@ import Glibc
 import Engine
 import Foundation
 import NetIO
+import Observability
 
 /// The `process_*` metrics that vLLM's `/metrics` carries through `prometheus_client`'s default
 /// `ProcessCollector` (same names, types and units), read from `/proc/self` at scrape time:

@@ -2,6 +2,7 @@ import Engine
 import HTTPCore
 import NetIO
 import OpenAIAPI
+import TextCore
 
 extension VLServeApp {
     // MARK: - POST /v1/chat/completions

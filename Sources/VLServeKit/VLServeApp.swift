@@ -2,7 +2,9 @@ import Engine
 import Foundation
 import HTTPCore
 import NetIO
+import Observability
 import OpenAIAPI
+import TextCore
 
 /// The application: routes each HTTP request to the OpenAI API layer, the image pipeline and the
 /// engine. `handle` runs on an event-loop thread and never blocks: JSON decoding and text-only

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import NetIO
+import Observability
 import VisionCore
 
 /// The whole server: HTTP transport, application, image worker pool, and the engine with its

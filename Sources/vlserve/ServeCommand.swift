@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import NetIO
+import Observability
 import VisionCore
 import VLServeKit
 

@@ -1,7 +1,7 @@
 import Foundation
-import Engine
 import OpenAIAPI
 import Testing
+import TextCore
 @testable import BenchKit
 
 @Suite struct JSONTests {

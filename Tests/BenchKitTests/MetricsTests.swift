@@ -1,6 +1,6 @@
 import Foundation
-import Engine
 import Testing
+import TextCore
 @testable import BenchKit
 
 /// Hand-made records shared with Golden/make_golden.py (keep both in sync).

@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import OpenAIAPI
 import Testing
+import TextCore
 @testable import VLServeKit
 
 @Suite struct LiveServerTests {

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Observability
 import Testing
 @testable import VLServeKit
 

@@ -8,6 +8,7 @@ import NetIO
 import OpenAIAPI
 import VisionCore
 @testable import VLServeKit
+import TextCore
 
 /// Runs blocking socket work on a fresh thread (never on the cooperative pool) and awaits it.
 func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {

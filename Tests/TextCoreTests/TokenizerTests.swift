@@ -1,5 +1,5 @@
 import Testing
-@testable import Engine
+@testable import TextCore
 
 @Suite struct TokenizerTests {
     let tokenizer = Tokenizer()
