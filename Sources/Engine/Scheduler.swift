@@ -215,7 +215,8 @@ public final class Scheduler {
             sequence.encodeSeconds = seconds
             metrics.requestEncoderTime.observe(seconds)
             if let failure {
-                logger.error("request_id=\(sequence.request.requestID) \(failure)")
+                logger.error("vision encoder failed", [LogField("request_id", sequence.request.requestID),
+                                                       LogField("error", failure)])
                 finish(sequence, reason: .error, stop: nil, text: "", token: nil, now: clock.now(), error: failure)
             } else {
                 survivors.append(sequence)
@@ -278,13 +279,15 @@ public final class Scheduler {
         }
         if logger.isEnabled(.info) {
             func ms(_ seconds: Double) -> String { String(format: "%.2f", seconds * 1000) }
-            logger.info("request_id=\(sequence.request.requestID) finish=\(reason.rawValue)"
-                + " prompt_tokens=\(sequence.promptTokens) completion_tokens=\(completion)"
-                + " images=\(sequence.imageCount) patches=\(sequence.patchCount)"
-                + " image_queue_ms=\(ms(sequence.request.imageQueueSeconds)) preprocess_ms=\(ms(sequence.request.preprocessSeconds))"
-                + " queued_ms=\(ms(queued))"
-                + " encode_ms=\(ms(sequence.encodeSeconds)) prefill_ms=\(ms(prefill)) decode_ms=\(ms(decode))"
-                + " e2e_ms=\(ms(now - sequence.request.arrivalTime))")
+            logger.info("", [
+                LogField("request_id", sequence.request.requestID), LogField("finish", reason.rawValue),
+                LogField("prompt_tokens", sequence.promptTokens), LogField("completion_tokens", completion),
+                LogField("images", sequence.imageCount), LogField("patches", sequence.patchCount),
+                LogField("image_queue_ms", ms(sequence.request.imageQueueSeconds)),
+                LogField("preprocess_ms", ms(sequence.request.preprocessSeconds)), LogField("queued_ms", ms(queued)),
+                LogField("encode_ms", ms(sequence.encodeSeconds)), LogField("prefill_ms", ms(prefill)),
+                LogField("decode_ms", ms(decode)), LogField("e2e_ms", ms(now - sequence.request.arrivalTime)),
+            ])
         }
         sequence.onOutput(SequenceOutput(text: text, tokenID: token, isFirst: isFirst, finishReason: reason,
                                          stopReason: stop, promptTokens: sequence.promptTokens,

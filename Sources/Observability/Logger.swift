@@ -1,8 +1,12 @@
 import Foundation
 
-/// A minimal thread-safe logger writing one line per message to standard error:
-/// `2026-11-29T15:46:36.123Z info  engine: message`.
-/// Structured lines use `key=value` pairs in the message (see `Engine`'s request log).
+/// A minimal thread-safe logger writing exactly one line per call to standard error:
+/// `2026-11-29T15:46:36.123Z info  engine: message key=value key="quoted value"`.
+///
+/// Whatever a message contains, a call never writes more than one line: control characters in the
+/// message are escaped (`\n`, `\r`, `\t`, `\u{1b}`). Values that come from clients (request ids,
+/// paths, model names) go in `fields`, which are quoted and escaped (`LogField`), so they cannot pose
+/// as another field either.
 public struct Logger: Sendable {
     public let label: String
     public let minimumLevel: LogLevel
@@ -28,21 +32,43 @@ public struct Logger: Sendable {
 
     @inlinable public func isEnabled(_ level: LogLevel) -> Bool { level >= minimumLevel }
 
-    public func log(_ level: LogLevel, _ message: @autoclosure () -> String) {
+    public func log(_ level: LogLevel, _ message: @autoclosure () -> String,
+                    _ fields: @autoclosure () -> [LogField] = []) {
         guard level >= minimumLevel else { return }
-        sink("\(Logger.timestamp()) \(level.name.padding(toLength: 7, withPad: " ", startingAt: 0))\(label): \(message())")
+        sink(Logger.line(level: level.name, label: label, message: message(), fields: fields()))
     }
 
     /// Startup, listening and shutdown lines: printed whatever the level (scripts read "listening on").
-    public func notice(_ message: @autoclosure () -> String) {
-        sink("\(Logger.timestamp()) notice \(label): \(message())")
+    public func notice(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [LogField] = []) {
+        sink(Logger.line(level: "notice", label: label, message: message(), fields: fields()))
     }
 
-    public func trace(_ message: @autoclosure () -> String) { log(.trace, message()) }
-    public func debug(_ message: @autoclosure () -> String) { log(.debug, message()) }
-    public func info(_ message: @autoclosure () -> String) { log(.info, message()) }
-    public func warning(_ message: @autoclosure () -> String) { log(.warning, message()) }
-    public func error(_ message: @autoclosure () -> String) { log(.error, message()) }
+    public func trace(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [LogField] = []) {
+        log(.trace, message(), fields())
+    }
+    public func debug(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [LogField] = []) {
+        log(.debug, message(), fields())
+    }
+    public func info(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [LogField] = []) {
+        log(.info, message(), fields())
+    }
+    public func warning(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [LogField] = []) {
+        log(.warning, message(), fields())
+    }
+    public func error(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> [LogField] = []) {
+        log(.error, message(), fields())
+    }
+
+    /// `<timestamp> <level padded to 7><label>: <message> <fields>`, one line, no trailing newline.
+    static func line(level: String, label: String, message: String, fields: [LogField]) -> String {
+        var text = LogField.escaped(message, quotes: false)
+        for field in fields {
+            if !text.isEmpty { text += " " }
+            text += field.rendered
+        }
+        let padded = level.count >= 7 ? level + " " : level.padding(toLength: 7, withPad: " ", startingAt: 0)
+        return "\(timestamp()) \(padded)\(LogField.escaped(label, quotes: false)): \(text)"
+    }
 
     public static let standardError: @Sendable (String) -> Void = { line in
         let bytes = Array((line + "\n").utf8)

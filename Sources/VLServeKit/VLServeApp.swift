@@ -162,9 +162,9 @@ public final class VLServeApp: HTTPRequestHandler, @unchecked Sendable {
 
     func log(_ error: APIError, _ path: String) {
         if error.status >= 500 {
-            logger.error("\(path) status=\(error.status) error=\"\(error.message)\"")
+            logger.error("", [LogField("path", path), LogField("status", error.status), LogField("error", error.message)])
         } else {
-            logger.debug("\(path) status=\(error.status) error=\"\(error.message)\"")
+            logger.debug("", [LogField("path", path), LogField("status", error.status), LogField("error", error.message)])
         }
     }
 }

@@ -5,6 +5,7 @@ import Engine
 import Foundation
 import HTTPCore
 import NetIO
+import Observability
 import OpenAIAPI
 import VisionCore
 @testable import VLServeKit
@@ -161,13 +162,14 @@ func testServerConfiguration() -> ServerConfiguration {
 /// A server on 127.0.0.1:0 with seeded vision weights and (by default) a zero cost model.
 func startServer(app: AppConfiguration = AppConfiguration(servedModelNames: ["test-vlm"], modelRoot: "Qwen/Qwen2.5-VL-7B-Instruct",
                                                           maxModelLen: 4096),
-                 engine: EngineConfiguration = EngineConfiguration(modelName: "test-vlm", costModel: .zero))
+                 engine: EngineConfiguration = EngineConfiguration(modelName: "test-vlm", costModel: .zero),
+                 logger: Logger = .silent())
     throws -> (VLServer, Int) {
     let weights = VisionWeights.seeded(config: VisionConfig())
     let embedder = VisionPatchEmbedder(embedding: try weights.patchEmbedding(), implementation: .auto)
     let server = try VLServer(app: app, engine: engine, server: testServerConfiguration(),
                               embedder: embedder, preprocessor: ImagePreprocessor(config: .qwen25VLDefault),
-                              preprocessThreads: 1, logger: .silent())
+                              preprocessThreads: 1, logger: logger)
     let port = try server.start()
     return (server, port)
 }
