@@ -17,10 +17,21 @@ public struct EngineConfiguration: Sendable {
     public var costModel: CostModel
     /// Mean tokens between EOS draws of the stub decoder (128).
     public var eosInterval: UInt64
+    /// Tokens per simulated KV-cache block (`--block-size`, 16).
+    public var blockSize: Int
+    /// Blocks of the simulated KV cache (`--num-gpu-blocks-override`, 8192: 131,072 tokens, about what a
+    /// 7B model in bf16 keeps on a 24 GB accelerator at Qwen2.5-7B's 56 KiB of KV per token). Past it the
+    /// scheduler stops admitting and preempts the newest running sequence, as vLLM does.
+    public var kvCacheBlocks: Int
+
+    public static let defaultBlockSize = 16
+    public static let defaultKVCacheBlocks = 8192
 
     public init(modelName: String = "qwen2.5-vl-7b", maxNumSeqs: Int = 256, maxNumBatchedTokens: Int = 8192,
                 maxPatchesPerStep: Int = 16384, maxWaitingRequests: Int = 4096, maxModelLen: Int = 32768,
-                costModel: CostModel = CostModel(), eosInterval: UInt64 = 128) {
+                costModel: CostModel = CostModel(), eosInterval: UInt64 = 128,
+                blockSize: Int = EngineConfiguration.defaultBlockSize,
+                kvCacheBlocks: Int = EngineConfiguration.defaultKVCacheBlocks) {
         self.modelName = modelName
         self.maxNumSeqs = max(1, maxNumSeqs)
         self.maxNumBatchedTokens = max(1, maxNumBatchedTokens)
@@ -29,7 +40,12 @@ public struct EngineConfiguration: Sendable {
         self.maxModelLen = max(1, maxModelLen)
         self.costModel = costModel
         self.eosInterval = max(1, eosInterval)
+        self.blockSize = max(1, blockSize)
+        self.kvCacheBlocks = max(1, kvCacheBlocks)
     }
+
+    /// Tokens the simulated KV cache holds (`blockSize × kvCacheBlocks`).
+    public var kvCacheTokens: Int { blockSize * kvCacheBlocks }
 }
 
 /// Engine totals since start; published after every step.
@@ -49,6 +65,8 @@ public struct EngineCounters: Sendable, Equatable {
     public var encodedPatches = 0
     /// Patch-embedding calls (one per step that had images).
     public var encoderBatches = 0
+    /// Running sequences sent back to the waiting queue because the KV cache was full.
+    public var preemptions = 0
 
     public init() {}
 

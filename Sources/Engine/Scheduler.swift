@@ -5,7 +5,11 @@ import Observability
 /// `maxNumSeqs` / token / patch budgets, the batched patch embedding, the simulated prefill and
 /// decode, stop handling and per-request accounting. Owned by one thread (`Engine`'s, or a test's);
 /// nothing in it is thread-safe. Mirrors the shape of vLLM V1's `Scheduler.schedule()` + `EngineCore.step()`
-/// without chunked prefill or preemption.
+/// without chunked prefill: running sequences get their next KV-cache slot first, preempting the newest
+/// running sequence when the simulated cache (`KVCacheBudget`) is full; then waiting requests are admitted
+/// in FIFO order while the sequence, token, patch and KV-cache budgets allow. A preempted sequence goes
+/// back to the front of the waiting queue and is prefilled again (prompt plus the tokens it had
+/// generated; its images are not encoded again) when readmitted, as vLLM V1's recompute preemption.
 public final class Scheduler {
     /// One request's state from enqueue to finish.
     final class Sequence {
@@ -21,6 +25,10 @@ public final class Scheduler {
         var firstTokenAt = 0.0
         var lastTokenAt = 0.0
         var encodeSeconds = 0.0
+        /// KV-cache blocks this sequence holds (0 while waiting).
+        var heldBlocks = 0
+        /// Times this sequence was preempted.
+        var preemptions = 0
 
         init(ticket: EngineTicket, request: EngineRequest, generator: StubDecoder.SequenceGenerator,
              enqueuedAt: Double, onOutput: @escaping @Sendable (SequenceOutput) -> Void) {
@@ -37,6 +45,10 @@ public final class Scheduler {
         }
 
         var promptTokens: Int { request.promptTokenIDs.count }
+        /// Tokens whose KV entries the sequence needs: prompt plus generated so far.
+        var contextTokens: Int { promptTokens + generator.tokenCount }
+        /// Patch rows still to encode (0 once encoded, or after a preemption).
+        var pendingPatches: Int { images.isEmpty ? 0 : patchCount }
     }
 
     public let configuration: EngineConfiguration
@@ -51,6 +63,8 @@ public final class Scheduler {
     private var waiting: [Sequence] = []
     private var running: [Sequence] = []
     public private(set) var counters = EngineCounters()
+    /// The simulated KV cache (`vllm:kv_cache_usage_perc`).
+    public private(set) var kvCache: KVCacheBudget
 
     public init(configuration: EngineConfiguration, metrics: EngineMetrics, embedder: (any PatchEmbedder)?,
                 clock: any EngineClock, logger: Logger) {
@@ -60,6 +74,7 @@ public final class Scheduler {
         self.clock = clock
         self.logger = logger
         decoder = StubDecoder(eosInterval: configuration.eosInterval)
+        kvCache = KVCacheBudget(blockSize: configuration.blockSize, totalBlocks: configuration.kvCacheBlocks)
     }
 
     public var waitingCount: Int { waiting.count }
@@ -119,7 +134,10 @@ public final class Scheduler {
         let stepStart = clock.now()
         counters.steps += 1
 
-        // 1. Admission.
+        // 1. Every running sequence gets the KV slot of its next token, preempting the newest ones if needed.
+        reserveDecodeSlots()
+
+        // 2. Admission, FIFO, while the budgets allow.
         var admitted: [Sequence] = []
         var batchTokens = running.count
         var batchPatches = 0
@@ -127,20 +145,33 @@ public final class Scheduler {
         while taken < waiting.count, running.count + admitted.count < configuration.maxNumSeqs {
             let candidate = waiting[taken]
             if !admitted.isEmpty,
-               batchTokens + candidate.promptTokens > configuration.maxNumBatchedTokens
-                || batchPatches + candidate.patchCount > configuration.maxPatchesPerStep {
+               batchTokens + candidate.contextTokens > configuration.maxNumBatchedTokens
+                || batchPatches + candidate.pendingPatches > configuration.maxPatchesPerStep {
                 break
             }
+            let blocks = kvCache.blocks(forTokens: candidate.contextTokens + 1)
+            if !kvCache.allocate(blocks) {
+                guard admitted.isEmpty, running.isEmpty else { break }
+                // Larger than the whole cache (only if --max-model-len exceeds it): it can never run.
+                waiting.remove(at: taken)
+                finish(candidate, reason: .error, stop: nil, text: "", token: nil, now: stepStart,
+                       error: "the request needs \(blocks) KV-cache blocks; the cache has \(kvCache.totalBlocks)")
+                continue
+            }
+            candidate.heldBlocks = blocks
             taken += 1
-            candidate.admittedAt = stepStart
-            batchTokens += candidate.promptTokens
-            batchPatches += candidate.patchCount
+            batchTokens += candidate.contextTokens
+            batchPatches += candidate.pendingPatches
             admitted.append(candidate)
         }
         // One memmove of `waiting.count` pointers per admitting step: cheap next to a step.
         if taken > 0 { waiting.removeFirst(taken) }
-        counters.admitted += admitted.count
-        for sequence in admitted {
+        let prefillTokens = admitted.reduce(0) { $0 + $1.contextTokens }
+        var newPromptTokens = 0
+        for sequence in admitted where sequence.preemptions == 0 {
+            counters.admitted += 1
+            sequence.admittedAt = stepStart
+            newPromptTokens += sequence.promptTokens
             metrics.queueTime.observe(stepStart - sequence.enqueuedAt)
             if sequence.imageCount > 0 {
                 metrics.imagePreprocessTime.observe(sequence.request.preprocessSeconds)
@@ -148,26 +179,25 @@ public final class Scheduler {
             }
         }
 
-        // 2. One batched patch embedding over every admitted image.
+        // 3. One batched patch embedding over every admitted image.
         if batchPatches > 0 { admitted = encodeImages(admitted, patches: batchPatches) }
 
-        // 3. Simulated accelerator time for prefill of the admitted and one decode of the running.
-        let prefillTokens = admitted.reduce(0) { $0 + $1.promptTokens }
+        // 4. Simulated accelerator time for prefill of the admitted and one decode of the running.
         let simulated = configuration.costModel.prefillSeconds(tokens: prefillTokens)
             + configuration.costModel.decodeSeconds(sequences: running.count)
         if simulated > 0 { clock.sleep(seconds: simulated) }
         let now = clock.now()
         metrics.iterationTokens.observe(Double(prefillTokens + running.count))
-        metrics.promptTokens.increment(by: Double(prefillTokens))
+        metrics.promptTokens.increment(by: Double(newPromptTokens))
 
-        // 4. Sample one token for every sequence and hand it to its stream.
+        // 5. Sample one token for every sequence and hand it to its stream.
         metrics.generationTokens.increment(by: Double(running.count + admitted.count))
         var stillRunning: [Sequence] = []
         stillRunning.reserveCapacity(running.count + admitted.count)
         for sequence in running where emitToken(sequence, now: now, isFirst: false) {
             stillRunning.append(sequence)
         }
-        for sequence in admitted where emitToken(sequence, now: now, isFirst: true) {
+        for sequence in admitted where emitToken(sequence, now: now, isFirst: sequence.firstTokenAt == 0) {
             stillRunning.append(sequence)
         }
         running = stillRunning
@@ -175,8 +205,35 @@ public final class Scheduler {
         return true
     }
 
+    /// Gives every running sequence the KV-cache slot of the token it generates this step. When the cache
+    /// is full, the newest running sequence is preempted (vLLM V1: `self.running.pop()`), its blocks freed,
+    /// and it goes back to the front of the waiting queue; a sequence may preempt itself.
+    private func reserveDecodeSlots() {
+        var preempted: [Sequence] = []
+        var index = 0
+        while index < running.count {
+            let sequence = running[index]
+            let needed = kvCache.blocks(forTokens: sequence.contextTokens + 1) - sequence.heldBlocks
+            if needed <= 0 || kvCache.allocate(needed) {
+                sequence.heldBlocks += max(0, needed)
+                index += 1
+                continue
+            }
+            let victim = running.removeLast()
+            kvCache.free(victim.heldBlocks)
+            victim.heldBlocks = 0
+            victim.preemptions += 1
+            counters.preemptions += 1
+            metrics.preemptions.increment()
+            preempted.append(victim)
+        }
+        // Each victim is prepended in turn, so the oldest of them ends up first.
+        if !preempted.isEmpty { waiting.insert(contentsOf: preempted.reversed(), at: 0) }
+    }
+
     /// Runs the batch through the embedder; returns the sequences that did not fail.
     private func encodeImages(_ admitted: [Sequence], patches: Int) -> [Sequence] {
+        let encoding = Set(admitted.filter { $0.pendingPatches > 0 }.map(\.ticket))
         guard let embedder else {
             for sequence in admitted { sequence.images = [] }
             return admitted
@@ -211,7 +268,7 @@ public final class Scheduler {
         metrics.encodedPatches.increment(by: Double(patches))
         var survivors: [Sequence] = []
         for sequence in admitted {
-            guard sequence.patchCount > 0 else { survivors.append(sequence); continue }
+            guard encoding.contains(sequence.ticket) else { survivors.append(sequence); continue }
             sequence.encodeSeconds = seconds
             metrics.requestEncoderTime.observe(seconds)
             if let failure {
@@ -252,6 +309,8 @@ public final class Scheduler {
     private func finish(_ sequence: Sequence, reason: EngineFinishReason, stop: EngineStopReason?, text: String,
                         token: Int32?, now: Double, error: String?, isFirst: Bool = false) {
         sequence.images = []
+        kvCache.free(sequence.heldBlocks)
+        sequence.heldBlocks = 0
         let completion = sequence.generator.tokenCount
         switch reason {
         case .stop: counters.finishedStop += 1
@@ -299,5 +358,6 @@ public final class Scheduler {
         counters.waiting = waitingCount
         metrics.running.set(Double(running.count))
         metrics.waiting.set(Double(waitingCount))
+        metrics.kvCacheUsage.set(kvCache.usage)
     }
 }
