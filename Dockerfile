@@ -8,7 +8,7 @@
 FROM swift:6.3-bookworm AS build
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        libopenblas-dev libjpeg62-turbo-dev libspng-dev pkg-config \
+        libopenblas-dev libdnnl-dev libjpeg62-turbo-dev libspng-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -20,7 +20,7 @@ RUN swift build -c release --static-swift-stdlib --product vlserve \
 FROM debian:bookworm-slim
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        libopenblas0-pthread libjpeg62-turbo libspng0 libstdc++6 ca-certificates \
+        libopenblas0-pthread libdnnl2 libjpeg62-turbo libspng0 libstdc++6 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 vlserve
 COPY --from=build /vlserve /usr/local/bin/vlserve

@@ -3,7 +3,9 @@
 //
 // Layers (one-way dependencies, lowest first):
 //   CBLAS, CImageCodecs          system/C shims (OpenBLAS cblas.h; libjpeg-turbo, libspng)
-//   VisionCore                   image decoding, Qwen2.5-VL preprocessing, Conv3d patch embedding, safetensors
+//   CKernels, COneDNN            CPU features, bf16 conversion; oneDNN matmul/convolution with cached primitives
+//   VisionCore                   image decoding, Qwen2.5-VL preprocessing, GEMM layer, Conv3d patch embedding,
+//                                safetensors
 //   HTTPCore                     pure HTTP/1.1 request/response parsing and serialisation (no sockets, no JSON)
 //   NetIO                        epoll event loop, non-blocking sockets, HTTP server and client connections
 //   OpenAIAPI                    OpenAI wire format: JSON, request decoding, chunks, error bodies
@@ -36,7 +38,11 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CImageCodecs", path: "Sources/CImageCodecs",
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("spng")]),
-        .target(name: "VisionCore", dependencies: ["CBLAS", "CImageCodecs"], swiftSettings: swiftSettings),
+        .target(name: "CKernels", path: "Sources/CKernels"),
+        .target(name: "COneDNN", dependencies: ["CKernels"], path: "Sources/COneDNN",
+                linkerSettings: [.linkedLibrary("dnnl")]),
+        .target(name: "VisionCore", dependencies: ["CBLAS", "CImageCodecs", "CKernels", "COneDNN"],
+                swiftSettings: swiftSettings),
         .target(name: "HTTPCore", swiftSettings: swiftSettings),
         .target(name: "NetIO", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
         .target(name: "OpenAIAPI", swiftSettings: swiftSettings),

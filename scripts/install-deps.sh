@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages VLServe builds against (OpenBLAS, libjpeg-turbo, libspng, pkg-config).
+# Installs the Debian packages VLServe builds against (OpenBLAS, oneDNN, libjpeg-turbo, libspng, pkg-config).
 # Idempotent: does nothing when they are already present. Set VLSERVE_EXTRA_APT for more packages
 # (scripts/bench-server.sh asks for wrk, for example).
 set -euo pipefail
-packages=(libopenblas-dev libjpeg62-turbo-dev libspng-dev pkg-config ${VLSERVE_EXTRA_APT:-})
+packages=(libopenblas-dev libdnnl-dev libjpeg62-turbo-dev libspng-dev pkg-config ${VLSERVE_EXTRA_APT:-})
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -27,3 +27,18 @@ public enum BLAS {
         extents.allSatisfy { $0 >= 0 && $0 <= Int(Int32.max) }
     }
 }
+
+extension BLAS {
+    /// The OpenBLAS kernel family in use (`openblas_get_corename()`, e.g. `Haswell`, `Cooperlake`, `SkylakeX`);
+    /// it follows `OPENBLAS_CORETYPE` when that is set.
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    /// OpenBLAS's build configuration (`openblas_get_config()`), e.g. `OpenBLAS 0.3.21 DYNAMIC_ARCH ...`.
+    public static var config: String {
+        guard let text = openblas_get_config() else { return "unknown" }
+        return String(cString: text)
+    }
+}
