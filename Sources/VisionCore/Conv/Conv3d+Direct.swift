@@ -4,7 +4,8 @@ extension Conv3d {
     /// with taps that fall into the padding skipped (zero). For each output position the sum runs over the taps in
     /// `(c, kt, kh, kw)` order, in Float, one tap at a time for all output channels at once (the innermost loop over
     /// `o` reads the weight transposed to `[c, kt, kh, kw, o]`, made per call, so it is a simple
-    /// vectorisable multiply-add rather than a strided gather). No blocking, no BLAS.
+    /// vectorisable multiply-add rather than a strided gather). No blocking, no BLAS. In bfloat16 the weight
+    /// (`directWeight`) and every input value are rounded to bfloat16 first.
     func directForward(_ input: UnsafePointer<Float>, shape: Shape, into output: UnsafeMutablePointer<Float>) {
         let g = geometry
         let (k, s, p) = (g.kernel, g.stride, g.padding)
@@ -18,7 +19,8 @@ extension Conv3d {
         let taps = g.kernelVolume
         let wT = UnsafeMutablePointer<Float>.allocate(capacity: taps * outC)
         defer { wT.deallocate() }
-        weight.withUnsafeBufferPointer { w in
+        let roundInput = gemm.dtype == .bfloat16
+        directWeight.withUnsafeBufferPointer { w in
             for o in 0..<outC {
                 for tap in 0..<taps { wT[tap * outC + o] = w[o * taps + tap] }
             }
@@ -42,7 +44,8 @@ extension Conv3d {
                                     for kw in 0..<k.w {
                                         let ix = x * s.w - p.w + kw
                                         guard ix >= 0, ix < inW else { continue }
-                                        let v = sample[((c * inD + iz) * inH + iy) * inW + ix]
+                                        let raw = sample[((c * inD + iz) * inH + iy) * inW + ix]
+                                        let v = roundInput ? BFloat16.round(raw) : raw
                                         let column = wT + (((c * k.t + kt) * k.h + kh) * k.w + kw) * outC
                                         for o in 0..<outC { acc[o] += v * column[o] }
                                     }

@@ -1,7 +1,7 @@
 extension Conv3d {
     /// im2col: unfold every output position's receptive field into one row of a column buffer
     /// `[batch·D'·H'·W', in·kT·kH·kW]` (zeros where the field reaches into the padding), then one
-    /// `cblas_sgemm` `cols · weightᵀ` → `[batch·D'·H'·W', out]`, then (if D'·H'·W' > 1) a transpose per sample
+    /// GEMM `cols · weightᵀ + bias` on `linear` → `[batch·D'·H'·W', out]`, then (if D'·H'·W' > 1) a transpose per sample
     /// into NCDHW. The row layout equals Qwen2.5-VL's `pixel_values` layout, so for the patch embedding
     /// the unfold is exactly a copy of the input.
     func im2colForward(_ input: UnsafePointer<Float>, shape: Shape,
@@ -10,8 +10,8 @@ extension Conv3d {
         let voxels = shape.output.product
         let rows = shape.batch * voxels
         let kVol = g.kernelVolume
-        guard BLAS.fitsBLAS(rows, kVol, g.outChannels, rows * kVol, rows * g.outChannels) else {
-            throw .inputShape("im2col matrix [\(rows), \(kVol)] exceeds CBLAS's 32-bit sizes")
+        guard Conv3d.checkedProduct(rows, kVol) != nil, Conv3d.checkedProduct(rows, g.outChannels) != nil else {
+            throw .inputShape("im2col matrix [\(rows), \(kVol)] overflows")
         }
         let cols = UnsafeMutablePointer<Float>.allocate(capacity: rows * kVol)
         defer { cols.deallocate() }
@@ -20,9 +20,10 @@ extension Conv3d {
         // When each sample has one output voxel, [rows, out] already is NCDHW; otherwise go through a buffer.
         let product = voxels == 1 ? output : UnsafeMutablePointer<Float>.allocate(capacity: rows * g.outChannels)
         defer { if voxels != 1 { product.deallocate() } }
-        let beta = fillBias(product, rows: rows)
-        weight.withUnsafeBufferPointer { w in
-            BLAS.sgemmABt(m: rows, n: g.outChannels, k: kVol, a: cols, b: w.baseAddress!, c: product, beta: beta)
+        do throws(GemmError) {
+            try linear.forward(cols, rows: rows, into: product)
+        } catch {
+            throw .backend(error.description)
         }
         if voxels != 1 {
             for b in 0..<shape.batch {
@@ -79,16 +80,5 @@ extension Conv3d {
                 }
             }
         }
-    }
-
-    /// Fills every row of `c [rows, out]` with the bias and returns the sgemm `beta` to use (1 with a bias, else 0).
-    func fillBias(_ c: UnsafeMutablePointer<Float>, rows: Int) -> Float {
-        guard let bias else { return 0 }
-        bias.withUnsafeBufferPointer { b in
-            for r in 0..<rows {
-                (c + r * b.count).update(from: b.baseAddress!, count: b.count)
-            }
-        }
-        return 1
     }
 }

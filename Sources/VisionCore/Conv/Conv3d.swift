@@ -9,10 +9,19 @@ public struct Conv3d: Sendable {
     public let weight: [Float]
     /// `[out]`, or nil for `bias=False`.
     public let bias: [Float]?
+    /// Backend and dtype of the GEMM paths (`im2col`, `gemm`) and dtype of `conv` and `direct`.
+    public let gemm: GemmConfiguration
+    /// The weight as a `[out, in*kT*kH*kW]` linear layer, prepared once for `gemm`.
+    let linear: Linear
+    /// oneDNN's convolution (`.conv`), weights prepared once.
+    let convolution: OneDNNConvolution
+    /// The weight rounded to bfloat16 for `.direct` in bfloat16 (else the weight itself).
+    let directWeight: [Float]
 
     /// Throws `Conv3dError` when the geometry is invalid or the weight/bias sizes do not match it
-    /// (a bias must be given exactly when `geometry.bias` is true).
-    public init(geometry: Conv3dGeometry, weight: [Float], bias: [Float]?) throws(Conv3dError) {
+    /// (a bias must be given exactly when `geometry.bias` is true), or when `gemm` cannot run here.
+    public init(geometry: Conv3dGeometry, weight: [Float], bias: [Float]?,
+                gemm: GemmConfiguration = .openblasFloat32) throws(Conv3dError) {
         try geometry.validate()
         guard let weightCount = Self.checkedProduct(geometry.outChannels, geometry.inChannels, geometry.kernel.t,
                                                geometry.kernel.h, geometry.kernel.w) else {
@@ -33,6 +42,28 @@ public struct Conv3d: Sendable {
         self.geometry = geometry
         self.weight = weight
         self.bias = bias
+        self.gemm = gemm
+        do throws(GemmError) {
+            linear = try Linear(weight: weight, bias: bias, outFeatures: geometry.outChannels,
+                                inFeatures: geometry.kernelVolume, configuration: gemm)
+            convolution = try OneDNNConvolution(geometry: geometry, weight: weight, bias: bias, dtype: gemm.dtype)
+        } catch {
+            throw .backend(error.description)
+        }
+        directWeight = gemm.dtype == .bfloat16 ? BFloat16.rounded(weight) : weight
+    }
+
+    /// What runs for `implementation` on this input, e.g. `gemm: onednn brg:avx512_core_bf16`.
+    public func kernelName(_ implementation: Conv3dImplementation, batch: Int, depth: Int, height: Int,
+                           width: Int) -> String {
+        let impl = resolve(implementation, depth: depth, height: height, width: width)
+        let voxels = geometry.outputExtent(depth: depth, height: height, width: width)?.product ?? 1
+        switch impl {
+        case .direct: return "direct: naive loops (\(gemm.dtype.rawValue))"
+        case .conv: return "conv: onednn " + convolution.kernelName(batch: batch, input: Extent3(t: depth, h: height, w: width))
+        case .im2col: return "im2col: " + linear.kernelName(rows: max(1, batch * voxels))
+        case .gemm, .auto: return "gemm: " + linear.kernelName(rows: max(1, batch))
+        }
     }
 
     /// The implementation `.auto` resolves to for an input of this extent: `.gemm` where it applies, else `.im2col`.
@@ -92,6 +123,7 @@ public struct Conv3d: Sendable {
             do throws(Conv3dError) {
                 switch impl {
                 case .direct: directForward(base, shape: shape, into: buffer.baseAddress!)
+                case .conv: try convForward(base, shape: shape, into: buffer.baseAddress!)
                 case .im2col: try im2colForward(base, shape: shape, into: buffer.baseAddress!)
                 case .gemm, .auto: try gemmForward(base, shape: shape, into: buffer.baseAddress!)
                 }
@@ -114,6 +146,16 @@ public struct Conv3d: Sendable {
             p = r
         }
         return p
+    }
+
+    /// oneDNN's convolution primitive on the NCDHW input, straight into the NCDHW output.
+    func convForward(_ input: UnsafePointer<Float>, shape: Shape,
+                     into output: UnsafeMutablePointer<Float>) throws(Conv3dError) {
+        do throws(GemmError) {
+            try convolution.run(input, batch: shape.batch, input: shape.input, into: output)
+        } catch {
+            throw .backend(error.description)
+        }
     }
 
     /// Batch size and input/output extents of one forward call.

@@ -8,6 +8,8 @@ public enum Conv3dError: Error, CustomStringConvertible, Sendable, Equatable {
     case inputShape(String)
     /// `.gemm` was requested for a shape it cannot do without a copy; use `.im2col` or `.auto`.
     case gemmNotApplicable(reason: String)
+    /// The GEMM or convolution library failed or cannot run the requested dtype.
+    case backend(String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum Conv3dError: Error, CustomStringConvertible, Sendable, Equatable {
         case .inputShape(let m): "Conv3d input shape mismatch: \(m)"
         case .gemmNotApplicable(let r):
             "the zero-copy 'gemm' Conv3d implementation does not apply: \(r); use 'im2col' or 'auto'"
+        case .backend(let m): "Conv3d backend error: \(m)"
         }
     }
 }

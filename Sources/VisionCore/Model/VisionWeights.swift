@@ -83,9 +83,15 @@ public struct VisionWeights: Sendable {
         }
     }
 
-    /// The patch embedding built from these weights.
-    public func patchEmbedding() throws(Conv3dError) -> PatchEmbedding {
-        try PatchEmbedding(config: config, weight: patchEmbed)
+    /// True when the checkpoint stores the vision weights as BF16 (real Qwen2.5-VL checkpoints do); seeded
+    /// weights count as float32. `--dtype auto` picks bfloat16 only then.
+    public var isBFloat16: Bool {
+        checkpoint?.info(Self.patchEmbedName)?.dtype == .bf16
+    }
+
+    /// The patch embedding built from these weights, its GEMMs on `gemm`.
+    public func patchEmbedding(gemm: GemmConfiguration = .openblasFloat32) throws(Conv3dError) -> PatchEmbedding {
+        try PatchEmbedding(config: config, weight: patchEmbed, gemm: gemm)
     }
 }
 

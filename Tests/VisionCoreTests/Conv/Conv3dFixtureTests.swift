@@ -30,14 +30,16 @@ struct Conv3dFixtureTests {
         #expect(try Self.loadCases().count == 6)
     }
 
-    @Test(arguments: [Conv3dImplementation.direct, .im2col, .auto])
-    func matchesTorch(_ impl: Conv3dImplementation) throws {
+    @Test(arguments: [Conv3dImplementation.direct, .conv, .im2col, .auto], [GemmBackend.openblas, .onednn])
+    func matchesTorch(_ impl: Conv3dImplementation, _ backend: GemmBackend) throws {
         for (i, c) in try Self.loadCases().enumerated() {
-            let result = try c.conv.forward(c.input, batch: c.batch, depth: c.extent.t, height: c.extent.h,
-                                            width: c.extent.w, implementation: impl)
+            let conv = try Conv3d(geometry: c.conv.geometry, weight: c.conv.weight, bias: c.conv.bias,
+                                  gemm: GemmConfiguration(backend: backend, dtype: .float32))
+            let result = try conv.forward(c.input, batch: c.batch, depth: c.extent.t, height: c.extent.h,
+                                          width: c.extent.w, implementation: impl)
             #expect(result.output.count == c.outputCount, "case \(i)")
             let err = relativeError(result.output, c.output)
-            #expect(err <= 1e-5, "case \(i) \(impl): relative error \(err)")
+            #expect(err <= 1e-5, "case \(i) \(impl) \(backend): relative error \(err)")
         }
     }
 

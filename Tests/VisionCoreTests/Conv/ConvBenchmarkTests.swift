@@ -13,7 +13,7 @@ struct ConvBenchmarkTests {
         #expect(report.patches == 3)
         #expect(report.threads == threads)
         #expect(report.flops == 2.0 * 3 * 1176 * 1280)
-        #expect(report.results.map(\.impl) == ["direct", "im2col", "gemm", "auto", "sgemm"])
+        #expect(report.results.map(\.impl) == ["direct", "conv", "im2col", "gemm", "auto", "sgemm"])
         for r in report.results {
             #expect(r.maxAbsDiff < 1e-4, "\(r.impl)")
             #expect(r.medianMs > 0 && r.gflops > 0 && r.ratioToSgemm > 0)
@@ -27,12 +27,12 @@ struct ConvBenchmarkTests {
         #expect(json["patches"] as? Int == 3)
         #expect(json["threads"] as? Int == threads)
         let rows = try #require(json["results"] as? [[String: Any]])
-        #expect(rows.count == 5)
+        #expect(rows.count == 6)
         for row in rows {
             #expect(Set(row.keys) == ["impl", "median_ms", "gflops", "ratio_to_sgemm", "max_abs_diff"])
         }
         #expect(rows.contains { $0["impl"] as? String == "sgemm" })
-        #expect(report.table.split(separator: "\n").count == 6)
+        #expect(report.table.split(separator: "\n").count == 7)
     }
 
     @Test func median() {
