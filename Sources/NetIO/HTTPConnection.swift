@@ -246,42 +246,16 @@ final class HTTPConnection: IOEventHandler {
     // MARK: - Errors and closing
 
     /// Answers a framing error or timeout (if no response has started) and closes gracefully.
+    /// The body comes from the server's `HTTPErrorRenderer`.
     func sendErrorAndClose(_ status: HTTPStatus, reason: String) {
         if inFlight == nil || inFlight?.state == .pending {
             inFlight?.state = .finished
             inFlight = nil
             currentKeepAlive = false
-            let body = HTTPConnection.errorBody(status: status, message: reason)
-            HTTPResponseWriter.writeStatusLine(version: .http1_1, status: status, into: &out)
-            out.append(contentsOf: HTTPConnection.errorHeaders)
-            HTTPResponseWriter.writeFraming(.contentLength(body.count), version: .http1_1, keepAlive: false, into: &out)
-            out.append(0x0D)
-            out.append(0x0A)
-            out.append(contentsOf: body)
+            context.server.errorRenderer.writeResponse(status: status, message: reason, into: &out)
         }
         state.errorResponseQueued()
         flush()
-    }
-
-    static let errorHeaders: [UInt8] = Array("Content-Type: application/json\r\n".utf8)
-
-    /// OpenAI's error envelope (shared/docs/README.md), so API clients can read transport errors too.
-    static func errorBody(status: HTTPStatus, message: String) -> [UInt8] {
-        let type: String
-        switch status.code {
-        case 503: type = "service_unavailable"
-        case 500, 502, 504: type = "server_error"
-        default: type = "invalid_request_error"   // 4xx, and 501/505 (the client sent something we do not speak)
-        }
-        var escaped = ""
-        for scalar in message.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            default: if scalar.value >= 0x20 { escaped.unicodeScalars.append(scalar) }
-            }
-        }
-        return Array("{\"error\":{\"message\":\"\(escaped)\",\"type\":\"\(type)\",\"param\":null,\"code\":null}}".utf8)
     }
 
     /// Writes pending output; on completion closes or lingers if asked to.
