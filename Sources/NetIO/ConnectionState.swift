@@ -1,7 +1,8 @@
 import HTTPCore
 
 /// The state of one server connection (`HTTPConnection`) as a value with no I/O: where it is in its
-/// life, how many requests it has taken, and the times its deadlines run from. Each transition
+/// life, how many requests it has taken, whether the response in flight keeps it open, and the
+/// times its deadlines run from. Each transition
 /// returns what the connection must do next, so the rules (keep-alive, half-close, graceful close
 /// with linger, draining, timeouts) are tested with literal inputs (`ConnectionStateTests`).
 /// Times are monotonic nanoseconds (`monotonicNanos()`).
@@ -62,6 +63,9 @@ struct ConnectionState: Equatable {
     private(set) var lifecycle: Lifecycle = .open
     /// Requests handed to the handler so far.
     private(set) var requestCount = 0
+    /// Whether the response in flight leaves the connection open for the next request: decided when
+    /// its request is dispatched, dropped by a close-delimited stream, an error response or a drain.
+    private(set) var keepAlive = true
     /// When the connection was accepted: the first request's head deadline runs from here.
     let acceptedAt: UInt64
     /// The request-reading phase seen last (`idle` while a response is in flight).
@@ -141,17 +145,24 @@ struct ConnectionState: Equatable {
 
     // MARK: - Responses
 
-    /// A request goes to the handler; returns whether its response keeps the connection open:
-    /// the client asked for it (`requested`), this is not request number `maxRequests` (or later),
-    /// the server is not draining, and the peer has not closed its side.
+    /// A request goes to the handler. Its response keeps the connection open (`keepAlive`, also
+    /// returned) if the client asked for it (`requested`), this is not request number `maxRequests`
+    /// (or later), the server is not draining, and the peer has not closed its side.
+    @discardableResult
     mutating func requestDispatched(requested: Bool, maxRequests: Int, draining: Bool) -> Bool {
         requestCount += 1
-        return requested && requestCount < maxRequests && !draining && lifecycle == .open
+        keepAlive = requested && requestCount < maxRequests && !draining && lifecycle == .open
+        return keepAlive
+    }
+
+    /// The response in flight is close-delimited (a stream to an HTTP/1.0 client): its end is the connection's.
+    mutating func responseIsCloseDelimited() {
+        keepAlive = false
     }
 
     /// The response in flight finished (its last byte is buffered). With `keepAlive` the next
     /// request is read (`.none`); without it the connection closes once the output is written (`.flush`).
-    mutating func responseFinished(keepAlive: Bool, now: UInt64) -> Action {
+    mutating func responseFinished(now: UInt64) -> Action {
         phaseStart = now
         phase = .idle
         guard !keepAlive else { return .none }
@@ -162,6 +173,7 @@ struct ConnectionState: Equatable {
     /// An error response (framing error, timeout) was buffered, or a response could not be: the
     /// connection closes after the output, lingering unless the peer has already closed.
     mutating func errorResponseQueued() {
+        keepAlive = false
         switch lifecycle {
         case .open, .closing(then: .lingerIfUnread): lifecycle = .closing(then: .linger)
         case .halfClosed: lifecycle = .closing(then: .close)
@@ -170,7 +182,7 @@ struct ConnectionState: Equatable {
     }
 
     /// The server is shutting down: an idle or lingering connection closes now (`.close`); one with
-    /// a response in flight or output pending closes after it (the caller also drops the response's keep-alive).
+    /// a response in flight or output pending closes after it (the response loses its keep-alive).
     mutating func drain(responseInFlight: Bool, outputPending: Bool) -> Action {
         switch lifecycle {
         case .closed: return .none
@@ -178,6 +190,7 @@ struct ConnectionState: Equatable {
         case .open, .halfClosed, .closing: break
         }
         guard responseInFlight || outputPending else { return .close }
+        keepAlive = false
         if !responseInFlight && takesRequests { lifecycle = .closing(then: plainEnding) }
         return .none
     }
@@ -190,11 +203,11 @@ struct ConnectionState: Equatable {
     }
 
     /// All buffered output has been written. A closing connection now lingers (`.startLinger`,
-    /// from `now`) or closes (`.close`); any other recomputes its interest.
-    mutating func outputFlushed(unreadInput: Bool, now: UInt64) -> Action {
+    /// from `now`, which is evaluated only then) or closes (`.close`); any other recomputes its interest.
+    mutating func outputFlushed(unreadInput: Bool, now: @autoclosure () -> UInt64) -> Action {
         guard case .closing(let ending) = lifecycle else { return .updateInterest }
         if ending == .linger || (ending == .lingerIfUnread && unreadInput) {
-            lifecycle = .lingering(since: now, discarded: 0)
+            lifecycle = .lingering(since: now(), discarded: 0)
             return .startLinger
         }
         return .close

@@ -22,10 +22,6 @@ extension HTTPConnection {
 
     /// Starts draining: idle connections close now, busy ones after their current response.
     func beginDrain() {
-        if state.drain(responseInFlight: inFlight != nil, outputPending: outputPending) == .close {
-            closeNow()
-        } else {
-            currentKeepAlive = false
-        }
+        if state.drain(responseInFlight: inFlight != nil, outputPending: outputPending) == .close { closeNow() }
     }
 }

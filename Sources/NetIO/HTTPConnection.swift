@@ -22,7 +22,6 @@ final class HTTPConnection: IOEventHandler {
     var inFlight: HTTPResponder?
     var currentVersion = HTTPVersion.http1_1
     var currentIsHead = false
-    var currentKeepAlive = true
     var currentStreamChunked = true
 
     /// `processInput` is running (it continues with the next pipelined request itself; a response
@@ -141,9 +140,8 @@ final class HTTPConnection: IOEventHandler {
     private func dispatch(_ request: HTTPRequest) {
         currentVersion = request.head.version
         currentIsHead = request.head.method == "HEAD"
-        currentKeepAlive = state.requestDispatched(requested: request.head.keepAlive,
-                                                   maxRequests: config.maxRequestsPerConnection,
-                                                   draining: context.draining)
+        state.requestDispatched(requested: request.head.keepAlive, maxRequests: config.maxRequestsPerConnection,
+                                draining: context.draining)
         let responder = HTTPResponder(connection: self, loop: context.loop)
         inFlight = responder
         context.server.handler.handle(request, responder: responder)
@@ -168,7 +166,7 @@ final class HTTPConnection: IOEventHandler {
     func startStream(_ responder: HTTPResponder, status: Int, headers: [(String, String)]) {
         guard !closed, responder === inFlight, responder.state == .pending else { return }
         currentStreamChunked = currentVersion.minor >= 1
-        if !currentStreamChunked { currentKeepAlive = false }
+        if !currentStreamChunked { state.responseIsCloseDelimited() }
         writeHead(status: status, headers: headers, framing: currentStreamChunked ? .chunked : .closeDelimited)
         responder.state = .streaming
         if !processing { flush() }
@@ -224,14 +222,14 @@ final class HTTPConnection: IOEventHandler {
         for (name, value) in headers where !HTTPResponseWriter.isFramingField(name) {
             HTTPResponseWriter.writeField(name: name, value: value, into: &out)
         }
-        HTTPResponseWriter.writeFraming(framing, version: currentVersion, keepAlive: currentKeepAlive, into: &out)
+        HTTPResponseWriter.writeFraming(framing, version: currentVersion, keepAlive: state.keepAlive, into: &out)
         out.append(0x0D)
         out.append(0x0A)
     }
 
     private func responseFinished() {
         inFlight = nil
-        if state.responseFinished(keepAlive: currentKeepAlive, now: monotonicNanos()) == .flush {
+        if state.responseFinished(now: monotonicNanos()) == .flush {
             flush()
             return
         }
@@ -251,7 +249,6 @@ final class HTTPConnection: IOEventHandler {
         if inFlight == nil || inFlight?.state == .pending {
             inFlight?.state = .finished
             inFlight = nil
-            currentKeepAlive = false
             context.server.errorRenderer.writeResponse(status: status, message: reason, into: &out)
         }
         state.errorResponseQueued()

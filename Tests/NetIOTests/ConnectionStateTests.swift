@@ -40,10 +40,25 @@ import Testing
         #expect(t.requestDispatched(requested: true, maxRequests: 1000, draining: false) == false)   // half-closed
     }
 
+    @Test func keepAliveIsDroppedByACloseDelimitedStreamAnErrorOrADrain() {
+        for drop in 0..<3 {
+            var s = State(acceptedAt: 0)
+            #expect(s.requestDispatched(requested: true, maxRequests: 1000, draining: false) == true)
+            switch drop {
+            case 0: s.responseIsCloseDelimited()
+            case 1: s.errorResponseQueued()
+            default: #expect(s.drain(responseInFlight: true, outputPending: false) == .none)
+            }
+            #expect(!s.keepAlive, "\(drop)")
+            #expect(s.responseFinished(now: 1) == .flush, "\(drop)")
+            #expect(!s.takesRequests, "\(drop)")
+        }
+    }
+
     @Test func aKeepAliveResponseLeavesTheConnectionOpen() {
         var s = State(acceptedAt: 0)
         _ = s.requestDispatched(requested: true, maxRequests: 1000, draining: false)
-        #expect(s.responseFinished(keepAlive: true, now: 5) == .none)
+        #expect(s.responseFinished(now: 5) == .none)
         #expect(s.lifecycle == .open)
         #expect(s.phaseStart == 5)
         #expect(s.takesRequests)
@@ -51,7 +66,8 @@ import Testing
 
     @Test func aCloseResponseFlushesThenClosesOrLingersOverUnreadInput() {
         var s = State(acceptedAt: 0)
-        #expect(s.responseFinished(keepAlive: false, now: 1) == .flush)
+        s.requestDispatched(requested: false, maxRequests: 1000, draining: false)
+        #expect(s.responseFinished(now: 1) == .flush)
         #expect(s.lifecycle == .closing(then: .lingerIfUnread))
         #expect(!s.takesRequests)
         var unread = s
@@ -64,12 +80,13 @@ import Testing
 
     @Test func eofWithAResponseInFlightStillAnswersThenCloses() {
         var s = State(acceptedAt: 0)
+        s.requestDispatched(requested: true, maxRequests: 1000, draining: false)
         #expect(s.peerClosed(responseInFlight: true, outputPending: false, policy: .finishResponse) == .updateInterest)
         #expect(s.lifecycle == .halfClosed)
         #expect(s.takesRequests)   // pipelined requests already received are still answered
         #expect(s.interest(outputPending: false, responseInFlight: true, readAheadFull: false) == [])
         // Keep-alive was asked for: the next pipelined request is parsed; none is left.
-        #expect(s.responseFinished(keepAlive: true, now: 1) == .none)
+        #expect(s.responseFinished(now: 1) == .none)
         s.inputExhausted()
         #expect(s.lifecycle == .closing(then: .close))
         #expect(s.outputFlushed(unreadInput: true, now: 2) == .close)   // no linger: the peer is gone
@@ -181,7 +198,7 @@ import Testing
     @Test func laterHeadsRunFromTheirFirstByteAndIdleConnectionsFromTheLastResponse() {
         var s = State(acceptedAt: 0)
         _ = s.requestDispatched(requested: true, maxRequests: 1000, draining: false)
-        _ = s.responseFinished(keepAlive: true, now: 20 * Self.second)
+        _ = s.responseFinished(now: 20 * Self.second)
         #expect(expired(s, at: 95) == nil)
         #expect(expired(s, at: 96) == .close)   // keep-alive idle, 75 s
         s.notePhase(.head, now: 50 * Self.second)
@@ -225,7 +242,8 @@ import Testing
 
     @Test func closingWaitsOnlyForItsOutputAndLingeringForItsTimeout() {
         var s = State(acceptedAt: 0)
-        _ = s.responseFinished(keepAlive: false, now: 0)
+        s.requestDispatched(requested: false, maxRequests: 1000, draining: false)
+        _ = s.responseFinished(now: 0)
         #expect(expired(s, at: 1000, phase: .head) == nil)
         #expect(expired(s, at: 31, outputPending: true) == .writeStalled)
         s.errorResponseQueued()
