@@ -5,50 +5,41 @@ import HTTPCore
 
 /// One accepted server connection: reads and parses requests, hands them to the handler one at a
 /// time (pipelined requests wait, in order), writes responses with a bounded buffer, and enforces
-/// the timeouts of `ServerConfiguration`. Lives on one loop thread.
+/// the timeouts of `ServerConfiguration`. Lives on one loop thread. Its life (open, half-closed,
+/// closing, lingering, closed) and deadlines are a `ConnectionState`; this class does the I/O.
 final class HTTPConnection: IOEventHandler {
     let fd: Int32
     unowned let context: LoopContext
     var parser: HTTPRequestParser
     var config: ServerConfiguration { context.server.configuration }
+    var state: ConnectionState
 
     // Output.
     var out: [UInt8] = []
     var outOffset = 0
-    var lastWriteProgress: UInt64 = 0
 
-    // Request state.
+    // The response in flight.
     var inFlight: HTTPResponder?
-    var requestCount = 0
     var currentVersion = HTTPVersion.http1_1
     var currentIsHead = false
-    var currentKeepAlive = true
     var currentStreamChunked = true
 
-    // Connection state.
-    var closed = false
-    var peerEOF = false
-    var closeAfterFlush = false
-    var lingering = false
-    var lingerStart: UInt64 = 0
-    var lingerBytes = 0
+    /// `processInput` is running (it continues with the next pipelined request itself; a response
+    /// finished inside the handler call must not start another run).
     var processing = false
     /// A flush is queued for the end of this loop iteration (`scheduleFlush`).
     var flushScheduled = false
     var interest: IOInterest = .read
-    var lastPhase: HTTPRequestParser.Phase = .idle
-    var phaseStart: UInt64
-    var lastRead: UInt64
-    let acceptTime: UInt64
 
     init(fd: Int32, context: LoopContext, now: UInt64) {
         self.fd = fd
         self.context = context
         self.parser = HTTPRequestParser(limits: context.server.configuration.parserLimits)
-        self.acceptTime = now
-        self.phaseStart = now
-        self.lastRead = now
+        self.state = ConnectionState(acceptedAt: now)
     }
+
+    var closed: Bool { state.isClosed }
+    var outputPending: Bool { outOffset < out.count }
 
     // MARK: - Events
 
@@ -75,11 +66,9 @@ final class HTTPConnection: IOEventHandler {
             let n = retryingEINTR { Glibc.read(fd, buffer, capacity) }
             if n > 0 {
                 reads += 1
-                let now = monotonicNanos()
-                lastRead = now
-                if lingering {
-                    lingerBytes += n
-                    if lingerBytes > config.maxLingerBytes { closeNow() }
+                state.noteRead(now: monotonicNanos())
+                if state.isLingering {
+                    if state.discarded(n, limit: config.maxLingerBytes) == .close { closeNow() }
                     continue
                 }
                 parser.feed(UnsafeRawBufferPointer(start: buffer, count: n))
@@ -100,24 +89,18 @@ final class HTTPConnection: IOEventHandler {
     }
 
     private func handleEOF() {
-        if lingering { closeNow(); return }
-        peerEOF = true
-        if inFlight != nil {
-            if config.peerEOFWhileResponding == .abort {
-                closeNow()
-                return
-            }
-            // Half-close after a complete request: still answer, then close (http-hardening.md §2.12).
-            updateInterest()
-            return
-        }
-        // No response in flight: any complete pipelined request was already dispatched, so what is
-        // left is an incomplete message (close, send nothing) or nothing.
-        if outOffset < out.count {
-            closeAfterFlush = true
-            updateInterest()
-        } else {
-            closeNow()
+        perform(state.peerClosed(responseInFlight: inFlight != nil, outputPending: outputPending,
+                                 policy: config.peerEOFWhileResponding))
+    }
+
+    /// Carries out what a `ConnectionState` transition asks for.
+    private func perform(_ action: ConnectionState.Action) {
+        switch action {
+        case .none: break
+        case .updateInterest: updateInterest()
+        case .flush: flush()
+        case .startLinger: startLinger()
+        case .close: closeNow()
         }
     }
 
@@ -126,7 +109,7 @@ final class HTTPConnection: IOEventHandler {
         guard !processing else { return }
         processing = true
         defer { processing = false }
-        while !closed && inFlight == nil && !closeAfterFlush && !lingering {
+        while inFlight == nil && state.takesRequests {
             let event: HTTPParserEvent?
             do {
                 event = try parser.next()
@@ -135,7 +118,7 @@ final class HTTPConnection: IOEventHandler {
                 break
             }
             guard let event else {
-                if peerEOF { closeAfterFlush = true }
+                state.inputExhausted()
                 break
             }
             switch event {
@@ -155,11 +138,10 @@ final class HTTPConnection: IOEventHandler {
     static let continueBytes: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     private func dispatch(_ request: HTTPRequest) {
-        requestCount += 1
         currentVersion = request.head.version
         currentIsHead = request.head.method == "HEAD"
-        currentKeepAlive = request.head.keepAlive && requestCount < config.maxRequestsPerConnection
-            && !context.draining && !peerEOF
+        state.requestDispatched(requested: request.head.keepAlive, maxRequests: config.maxRequestsPerConnection,
+                                draining: context.draining)
         let responder = HTTPResponder(connection: self, loop: context.loop)
         inFlight = responder
         context.server.handler.handle(request, responder: responder)
@@ -167,12 +149,7 @@ final class HTTPConnection: IOEventHandler {
 
     /// Tracks when the parser's phase changed, for the head/body/idle deadlines.
     private func notePhase() {
-        let phase = inFlight == nil ? parser.phase : .idle
-        if phase != lastPhase {
-            // The first request's head deadline runs from accept (http-hardening.md §2.1).
-            if !(phase == .head && requestCount == 0) { phaseStart = monotonicNanos() }
-            lastPhase = phase
-        }
+        state.notePhase(inFlight == nil ? parser.phase : .idle, now: monotonicNanos())
     }
 
     // MARK: - Responses (loop thread)
@@ -189,7 +166,7 @@ final class HTTPConnection: IOEventHandler {
     func startStream(_ responder: HTTPResponder, status: Int, headers: [(String, String)]) {
         guard !closed, responder === inFlight, responder.state == .pending else { return }
         currentStreamChunked = currentVersion.minor >= 1
-        if !currentStreamChunked { currentKeepAlive = false }
+        if !currentStreamChunked { state.responseIsCloseDelimited() }
         writeHead(status: status, headers: headers, framing: currentStreamChunked ? .chunked : .closeDelimited)
         responder.state = .streaming
         if !processing { flush() }
@@ -245,17 +222,14 @@ final class HTTPConnection: IOEventHandler {
         for (name, value) in headers where !HTTPResponseWriter.isFramingField(name) {
             HTTPResponseWriter.writeField(name: name, value: value, into: &out)
         }
-        HTTPResponseWriter.writeFraming(framing, version: currentVersion, keepAlive: currentKeepAlive, into: &out)
+        HTTPResponseWriter.writeFraming(framing, version: currentVersion, keepAlive: state.keepAlive, into: &out)
         out.append(0x0D)
         out.append(0x0A)
     }
 
     private func responseFinished() {
         inFlight = nil
-        phaseStart = monotonicNanos()
-        lastPhase = .idle
-        if !currentKeepAlive {
-            closeAfterFlush = true
+        if state.responseFinished(now: monotonicNanos()) == .flush {
             flush()
             return
         }
@@ -270,45 +244,15 @@ final class HTTPConnection: IOEventHandler {
     // MARK: - Errors and closing
 
     /// Answers a framing error or timeout (if no response has started) and closes gracefully.
+    /// The body comes from the server's `HTTPErrorRenderer`.
     func sendErrorAndClose(_ status: HTTPStatus, reason: String) {
         if inFlight == nil || inFlight?.state == .pending {
             inFlight?.state = .finished
             inFlight = nil
-            currentKeepAlive = false
-            let body = HTTPConnection.errorBody(status: status, message: reason)
-            HTTPResponseWriter.writeStatusLine(version: .http1_1, status: status, into: &out)
-            out.append(contentsOf: HTTPConnection.errorHeaders)
-            HTTPResponseWriter.writeFraming(.contentLength(body.count), version: .http1_1, keepAlive: false, into: &out)
-            out.append(0x0D)
-            out.append(0x0A)
-            out.append(contentsOf: body)
+            context.server.errorRenderer.writeResponse(status: status, message: reason, into: &out)
         }
-        closeAfterFlush = true
-        beginLingerAfterFlush = true
+        state.errorResponseQueued()
         flush()
-    }
-
-    var beginLingerAfterFlush = false
-
-    static let errorHeaders: [UInt8] = Array("Content-Type: application/json\r\n".utf8)
-
-    /// OpenAI's error envelope (shared/docs/README.md), so API clients can read transport errors too.
-    static func errorBody(status: HTTPStatus, message: String) -> [UInt8] {
-        let type: String
-        switch status.code {
-        case 503: type = "service_unavailable"
-        case 500, 502, 504: type = "server_error"
-        default: type = "invalid_request_error"   // 4xx, and 501/505 (the client sent something we do not speak)
-        }
-        var escaped = ""
-        for scalar in message.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            default: if scalar.value >= 0x20 { escaped.unicodeScalars.append(scalar) }
-            }
-        }
-        return Array("{\"error\":{\"message\":\"\(escaped)\",\"type\":\"\(type)\",\"param\":null,\"code\":null}}".utf8)
     }
 
     /// Writes pending output; on completion closes or lingers if asked to.
@@ -320,7 +264,7 @@ final class HTTPConnection: IOEventHandler {
             }
             if n > 0 {
                 outOffset += n
-                lastWriteProgress = monotonicNanos()
+                state.noteWriteProgress(now: monotonicNanos())
             } else {
                 let e = errno
                 if n < 0 && (e == EAGAIN || e == EWOULDBLOCK) {
@@ -336,36 +280,19 @@ final class HTTPConnection: IOEventHandler {
         if out.capacity > 16 * 1024 { out = [] } else { out.removeAll(keepingCapacity: true) }
         outOffset = 0
         updateBuffered()
-        if closeAfterFlush {
-            if beginLingerAfterFlush || parser.bufferedByteCount > 0 {
-                startLinger()
-            } else {
-                closeNow()
-            }
-            return
-        }
-        updateInterest()
+        perform(state.outputFlushed(unreadInput: parser.bufferedByteCount > 0, now: monotonicNanos()))
     }
 
     /// Half-closes and discards input for a while, so the client reads the response rather than a reset.
     private func startLinger() {
-        guard !lingering else { return }
-        if peerEOF { closeNow(); return }
-        lingering = true
-        lingerStart = monotonicNanos()
         _ = shutdown(fd, Int32(SHUT_WR))
         updateInterest()
     }
 
     func updateInterest() {
         guard !closed else { return }
-        var wanted: IOInterest = []
-        if outOffset < out.count { wanted.insert(.write) }
-        if lingering {
-            wanted = .read
-        } else if !peerEOF && !closeAfterFlush {
-            if inFlight == nil || parser.bufferedByteCount < config.maxReadAheadSize { wanted.insert(.read) }
-        }
+        let wanted = state.interest(outputPending: outputPending, responseInFlight: inFlight != nil,
+                                    readAheadFull: parser.bufferedByteCount >= config.maxReadAheadSize)
         if wanted != interest {
             interest = wanted
             do { try context.loop.modify(fd: fd, interest: wanted) } catch { closeNow() }
@@ -375,7 +302,7 @@ final class HTTPConnection: IOEventHandler {
     /// Closes the socket now; an unfinished response is aborted (its `onClose` callbacks fire).
     func closeNow() {
         guard !closed else { return }
-        closed = true
+        state.markClosed()
         context.loop.deregister(fd: fd)
         Glibc.close(fd)
         let responder = inFlight

@@ -8,10 +8,16 @@ import Synchronization
 /// An HTTP/1.1 server on non-blocking POSIX sockets and `eventLoopCount` epoll loops.
 ///
 /// One listening socket is registered (EPOLLEXCLUSIVE) in every loop, so whichever loop is idle
-/// accepts; a connection then stays on that loop. `handler` is called on the loop thread.
+/// accepts; a connection then stays on that loop. `handler` is called on the loop thread; the
+/// responses the transport sends by itself (framing errors, timeouts, the connection cap) get their
+/// bodies from `errorRenderer`.
 public final class HTTPServer: @unchecked Sendable {
     public let configuration: ServerConfiguration
     let handler: any HTTPRequestHandler
+    /// Renders the bodies of the transport's own error responses.
+    let errorRenderer: HTTPErrorRenderer
+    /// The `503` sent to a connection over `maxConnections`, rendered once.
+    private let overCapacityResponse: [UInt8]
     private(set) var listenFD: Int32 = -1
     private var loops: [EventLoop] = []
     private var contexts: [LoopContext] = []
@@ -46,13 +52,21 @@ public final class HTTPServer: @unchecked Sendable {
 
     enum LifeCycle { case idle, running, stopping, stopped }
 
+    /// - Parameters:
+    ///   - errorRenderer: the body of the transport's own error responses (default: the message as plain text).
     /// - Throws: `ServerConfigurationError` for an unusable configuration.
-    public init(configuration: ServerConfiguration, handler: any HTTPRequestHandler) throws {
+    public init(configuration: ServerConfiguration, handler: any HTTPRequestHandler,
+                errorRenderer: HTTPErrorRenderer = .plainText) throws {
         guard configuration.eventLoopCount >= 1 else { throw ServerConfigurationError("eventLoopCount must be at least 1") }
         guard (0...65535).contains(configuration.port) else { throw ServerConfigurationError("port must be 0...65535") }
         guard configuration.maxConnections >= 1 else { throw ServerConfigurationError("maxConnections must be at least 1") }
         self.configuration = configuration
         self.handler = handler
+        self.errorRenderer = errorRenderer
+        var overCapacity: [UInt8] = []
+        errorRenderer.writeResponse(status: .serviceUnavailable, message: "server is at its connection limit; retry later",
+                                    extraHeaders: [("Retry-After", "1")], into: &overCapacity)
+        overCapacityResponse = overCapacity
     }
 
     /// Connections currently open.
@@ -166,19 +180,8 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    static let overCapacityResponse: [UInt8] = {
-        let body = HTTPConnection.errorBody(status: .serviceUnavailable, message: "server is at its connection limit; retry later")
-        var out: [UInt8] = []
-        HTTPResponseWriter.writeStatusLine(version: .http1_1, status: .serviceUnavailable, into: &out)
-        out.append(contentsOf: Array("Content-Type: application/json\r\nRetry-After: 1\r\n".utf8))
-        HTTPResponseWriter.writeFraming(.contentLength(body.count), version: .http1_1, keepAlive: false, into: &out)
-        out.append(contentsOf: [0x0D, 0x0A])
-        out.append(contentsOf: body)
-        return out
-    }()
-
     /// Best-effort 503 on a connection over the cap, then close (uvicorn `limit_concurrency`).
-    static func rejectOverCapacity(fd: Int32) {
+    func rejectOverCapacity(fd: Int32) {
         overCapacityResponse.withUnsafeBytes { p in
             _ = Glibc.send(fd, p.baseAddress, p.count, Sys.MSG_NOSIGNAL | Int32(MSG_DONTWAIT))
         }

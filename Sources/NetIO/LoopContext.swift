@@ -78,7 +78,7 @@ final class LoopContext {
                 }
             }
             if !server.reserveConnectionSlot() {
-                HTTPServer.rejectOverCapacity(fd: fd)
+                server.rejectOverCapacity(fd: fd)
                 continue
             }
             if config.tcpNoDelay {

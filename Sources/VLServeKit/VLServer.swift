@@ -39,7 +39,7 @@ public final class VLServer: @unchecked Sendable {
         app = VLServeApp(configuration: configuration, engine: engine, pipeline: pipeline, pool: pool,
                          registry: registry, logger: logger.with(label: "api"))
         do {
-            http = try HTTPServer(configuration: server, handler: app)
+            http = try HTTPServer(configuration: server, handler: app, errorRenderer: .openAI)
         } catch {
             pool.shutdown()   // its threads are already running
             throw error

@@ -149,11 +149,61 @@ extension String {
         }
     }
 
+    /// The most unconsumed bytes a parser with `parser.limits` may hold once `next()` has returned
+    /// nil (it wants more input): the unfinished part of one line, at most that line's limit plus a
+    /// CR waiting for its LF (request line: the smaller of its limit and the head limit; header field:
+    /// what is left of the head limit; chunk-size line; trailer field: what is left of the trailer
+    /// limit); the CR of a chunk's CRLF; and nothing of a body, whose bytes move into the body as they
+    /// arrive. After an error it holds nothing.
+    static func maxHeldBytes(_ parser: HTTPRequestParser) -> Int {
+        let limits = parser.limits
+        guard parser.failure == nil else { return 0 }
+        switch parser.state {
+        case .requestLine: return min(limits.maxRequestLineLength, limits.maxHeadSize) + 1
+        case .headers: return limits.maxHeadSize - parser.builder.headBytes - 1
+        case .chunkSize: return limits.maxChunkLineLength + 1
+        case .chunkDataEnd: return 1
+        case .trailers: return limits.maxTrailerSize - parser.trailerBytes + 1
+        case .body, .chunkData, .complete: return 0
+        }
+    }
+
+    /// Feeds `wire` in random pieces of 1...`maxPiece` bytes, taking every event after each piece,
+    /// and checks after each that the parser holds no more than its limits allow (`maxHeldBytes`) and
+    /// its body no more than `maxBodySize`. Returns the most bytes it held at once.
+    @discardableResult
+    static func feedCheckingBounds(_ wire: [UInt8], limits: HTTPParserLimits, maxPiece: Int, _ rng: inout SplitMix64,
+                                   sourceLocation: SourceLocation = #_sourceLocation) -> Int {
+        var parser = HTTPRequestParser(limits: limits)
+        var most = 0
+        var i = 0
+        while i < wire.count {
+            let n = min(Int.random(in: 1...maxPiece, using: &rng), wire.count - i)
+            parser.feed(Array(wire[i..<(i + n)]))
+            i += n
+            do {
+                while try parser.next() != nil {}
+            } catch {
+                #expect((400...505).contains(error.status.code), sourceLocation: sourceLocation)
+                #expect(!error.reason.isEmpty, sourceLocation: sourceLocation)
+            }
+            most = max(most, parser.bufferedByteCount)
+            #expect(parser.bufferedByteCount <= maxHeldBytes(parser), "state \(parser.state)", sourceLocation: sourceLocation)
+            #expect(parser.body.count <= limits.maxBodySize, sourceLocation: sourceLocation)
+            if parser.failure != nil { break }
+        }
+        return most
+    }
+
     /// Random mutations of valid requests never crash: each either parses or throws a typed error
-    /// with a 4xx/5xx status, and the parser's buffer never exceeds the head limit plus one read.
+    /// with a 4xx/5xx status; fed in pieces, the parser never holds more than its limits allow.
     @Test func mutatedInputNeverCrashes() {
         var rng = SplitMix64(state: 7)
         let interesting: [UInt8] = [0, 9, 10, 13, 32, 58, 59, 44, 0x7F, 0x80, 0xFF, 0x30, 0x66]
+        // Small limits, so that the generated requests (heads up to about 900 bytes, bodies up to
+        // 300) cross them and a parser that held more than it may would be caught.
+        let limits = HTTPParserLimits(maxRequestLineLength: 64, maxHeadSize: 512, maxBodySize: 256,
+                                      maxChunkLineLength: 8, maxTrailerSize: 64)
         for _ in 0..<5000 {
             var wire = Self.randomValidRequest(&rng)
             for _ in 0..<Int.random(in: 1...4, using: &rng) {
@@ -166,15 +216,35 @@ extension String {
                 }
                 if wire.isEmpty { wire = [0] }
             }
-            var parser = HTTPRequestParser(limits: HTTPParserLimits(maxHeadSize: 4096, maxBodySize: 4096))
-            parser.feed(wire)
-            do {
-                while try parser.next() != nil {}
-                #expect(parser.bufferedByteCount <= wire.count)
-            } catch {
-                #expect((400...505).contains(error.status.code))
-                #expect(!error.reason.isEmpty)
-            }
+            Self.feedCheckingBounds(wire, limits: limits, maxPiece: 200, &rng)
         }
+    }
+
+    /// Requests with one oversized part each (a long request line, header field, chunk-size line,
+    /// trailer section or body, or a head made of many short fields), fed in pieces: the parser
+    /// holds at most one unfinished line within its limit, whatever arrives, and the generated
+    /// input does reach those limits (so holding more would be seen).
+    @Test func heldBytesStayWithinTheLimits() {
+        var rng = SplitMix64(state: 2026)
+        let limits = HTTPParserLimits(maxRequestLineLength: 100, maxHeadSize: 400, maxHeaderCount: 100, maxBodySize: 1000,
+                                      maxChunkLineLength: 50, maxTrailerSize: 120)
+        func long(_ n: Int) -> String { String(repeating: "a", count: n) }
+        var mostHeld = 0
+        for _ in 0..<3000 {
+            let size = Int.random(in: 0...600, using: &rng)
+            let head = "POST /p HTTP/1.1\r\nHost: h\r\n"
+            let wire: String
+            switch Int.random(in: 0...5, using: &rng) {
+            case 0: wire = "GET /" + long(size) + " HTTP/1.1\r\nHost: h\r\n\r\n"
+            case 1: wire = head + "X-Long: " + long(size) + "\r\nContent-Length: 0\r\n\r\n"
+            case 2: wire = head + String(repeating: "X-F: v\r\n", count: size / 8) + "Content-Length: 0\r\n\r\n"
+            case 3: wire = head + "Transfer-Encoding: chunked\r\n\r\n1;e=" + long(size / 8) + "\r\nx\r\n0\r\n\r\n"
+            case 4: wire = head + "Transfer-Encoding: chunked\r\n\r\n0\r\n" + String(repeating: "T: " + long(20) + "\r\n", count: size / 80) + "\r\n"
+            default: wire = head + "Content-Length: \(size * 2)\r\n\r\n" + long(size * 2)
+            }
+            mostHeld = max(mostHeld, Self.feedCheckingBounds(Array(wire.utf8), limits: limits, maxPiece: 64, &rng))
+        }
+        // Lines of up to the 400-byte head limit were held whole: the bound above was tested near its edge.
+        #expect(mostHeld > limits.maxHeadSize / 2)
     }
 }

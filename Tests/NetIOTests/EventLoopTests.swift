@@ -5,7 +5,8 @@ import Testing
 @testable import NetIO
 import Synchronization
 
-@Suite struct EventLoopTests {
+/// The time limit turns a loop that never runs a task or timer into a failure instead of a hung run.
+@Suite(.timeLimit(.minutes(1))) struct EventLoopTests {
     @Test func executeRunsTasksInOrderOnTheLoopThread() async throws {
         let loop = try EventLoop(name: "test-loop")
         loop.start()

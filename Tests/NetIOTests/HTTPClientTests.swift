@@ -227,7 +227,7 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
         }
     }
 
-    @Test func manyConcurrentStreamsOnOneLoop() async throws {
+    @Test func manyConcurrentRequestsOnOneLoopStayWithinMaxConnections() async throws {
         let server = TinyServer { _, _, c in
             writeAll(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
             return true

@@ -2,13 +2,13 @@ import HTTPCore
 @testable import NetIO
 import Synchronization
 
-/// Starts a server on port 0 with `handler`, runs `body` with its port, then shuts it down.
+/// Starts a server on port 0 with `handler` (and `errorRenderer`), runs `body` with its port, then shuts it down.
 func withTestServer(_ configuration: ServerConfiguration = ServerConfiguration(port: 0, eventLoopCount: 2),
-                    handler: any HTTPRequestHandler = TestHandler(),
+                    handler: any HTTPRequestHandler = TestHandler(), errorRenderer: HTTPErrorRenderer = .plainText,
                     _ body: (HTTPServer, Int) async throws -> Void) async throws {
     var config = configuration
     config.port = 0
-    let server = try HTTPServer(configuration: config, handler: handler)
+    let server = try HTTPServer(configuration: config, handler: handler, errorRenderer: errorRenderer)
     let port = try server.start()
     do {
         try await body(server, port)
