@@ -1,12 +1,12 @@
 import Foundation
 
-/// The JSON header of a safetensors file, decoded with `JSONDecoder`:
+/// The JSON header of a safetensors file, read with `JSONDecoder` and written with `JSONEncoder` (keys sorted):
 /// `{"name": {"dtype": "F32", "shape": [2, 3], "data_offsets": [begin, end]}, "__metadata__": {"k": "v"}}`.
 ///
 /// Decoding checks the structure (every entry an object with a known dtype, a shape of non-negative integers
 /// and `data_offsets` of two exact non-negative integers with begin <= end; `__metadata__` a map of strings)
 /// and throws `SafeTensorsHeader.Problem` otherwise. `SafeTensorsFile` checks the offsets against the data.
-struct SafeTensorsHeader: Decodable {
+struct SafeTensorsHeader: Codable {
     /// One tensor's header entry as written (offsets relative to the data section).
     struct Entry {
         var dtype: SafeTensorsDType
@@ -24,6 +24,11 @@ struct SafeTensorsHeader: Decodable {
     var entries: [String: Entry] = [:]
     /// The `__metadata__` map (empty if absent).
     var metadata: [String: String] = [:]
+
+    init(entries: [String: Entry], metadata: [String: String]) {
+        self.entries = entries
+        self.metadata = metadata
+    }
 
     init(from decoder: any Decoder) throws {
         guard let header = try? JSONFields(decoder) else { throw Problem(reason: "header is not a JSON object") }
@@ -58,5 +63,34 @@ struct SafeTensorsHeader: Decodable {
             throw Problem(reason: "tensor '\(name)' has no valid data_offsets [begin, end]")
         }
         return Entry(dtype: dtype, shape: shape, dataOffsets: offsets[0]..<offsets[1])
+    }
+
+    private enum EntryKey: String, CodingKey {
+        case dtype, shape
+        case dataOffsets = "data_offsets"
+    }
+
+    /// Writes the entries and, when not empty, `__metadata__`.
+    func encode(to encoder: any Encoder) throws {
+        var header = encoder.container(keyedBy: JSONFields.Key.self)
+        if !metadata.isEmpty { try header.encode(metadata, forKey: JSONFields.Key("__metadata__")) }
+        for (name, entry) in entries {
+            var e = header.nestedContainer(keyedBy: EntryKey.self, forKey: JSONFields.Key(name))
+            try e.encode(entry.dtype.rawValue, forKey: .dtype)
+            try e.encode(entry.shape, forKey: .shape)
+            try e.encode([entry.dataOffsets.lowerBound, entry.dataOffsets.upperBound], forKey: .dataOffsets)
+        }
+    }
+
+    /// The header as compact JSON, keys sorted (so the bytes depend only on the contents).
+    func jsonBytes() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return [UInt8](try encoder.encode(self))
+        } catch {
+            // Only strings and integers are encoded, which JSONEncoder always accepts.
+            preconditionFailure("safetensors header encoding failed: \(error)")
+        }
     }
 }
