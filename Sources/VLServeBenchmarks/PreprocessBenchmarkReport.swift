@@ -65,7 +65,8 @@ public struct PreprocessBenchmarkReport: BenchmarkReport, Equatable {
         var lines = ["\(image): \(format) \(width)x\(height), \(iterations) runs, \(threads) thread(s)"]
         for (name, value) in [("decode", decodeMs), ("resize", resizeMs), ("normalise+patchify", patchifyMs),
                               ("total", totalMs)] {
-            lines.append("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: " %9.3f ms (median)", value))
+            lines.append("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                + String(format: " %9.3f ms (median)", value))
         }
         return lines.joined(separator: "\n")
     }

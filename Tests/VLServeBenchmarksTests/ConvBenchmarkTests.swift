@@ -66,8 +66,3 @@ struct ConvBenchmarkTests {
         #expect(Set(keys) == ["impl", "median_ms", "gflops", "ratio_to_sgemm", "max_abs_diff"])
     }
 }
-
-/// Any JSON value, decoded only to list an object's keys.
-struct AnyKeys: Decodable {
-    init(from decoder: any Decoder) throws {}
-}
