@@ -14,6 +14,7 @@
 //   Engine                       engine thread, scheduler, stub decoder, cost model (no vision, no HTTP)
 //   VLServeKit                   the server application: routes HTTP requests to the API and the engine
 //   BenchKit                     vlbench: datasets, arrival schedule, metrics, reports
+//   VLServeBenchmarks            vlserve bench-*: conv, preprocess and API micro-benchmarks and their reports
 //   vlserve, vlbench             executables: argument parsing and wiring only
 import PackageDescription
 
@@ -55,14 +56,17 @@ let package = Package(
         .target(name: "BenchKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "VisionCore", "TextCore"],
                 swiftSettings: swiftSettings),
         .executableTarget(name: "vlserve", dependencies: [
-            "VLServeKit", "VisionCore", "Engine", "Observability", "OpenAIAPI",
+            "VLServeKit", "VisionCore", "Engine", "Observability", "OpenAIAPI", "VLServeBenchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "vlbench", dependencies: [
             "BenchKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
+        .target(name: "VLServeBenchmarks", dependencies: ["VisionCore", "OpenAIAPI"], swiftSettings: swiftSettings),
         .testTarget(name: "VisionCoreTests", dependencies: ["VisionCore"], exclude: ["Fixtures"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "VLServeBenchmarksTests", dependencies: ["VLServeBenchmarks", "VisionCore", "OpenAIAPI"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "NetIOTests", dependencies: ["NetIO", "HTTPCore"], swiftSettings: swiftSettings),

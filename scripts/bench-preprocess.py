@@ -9,7 +9,7 @@ N runs after warm-up:
   * pil:         `Qwen2VLImageProcessorPil` (VLServe's bit-level reference)
 and Pillow's JPEG decode alone. Settings: the checkpoint's min_pixels 3136 / max_pixels 12845056.
 Without IMAGE it uses the committed 1280x720 fixture (photo-like JPEG q90).
-VLServe's own figure for the same file comes from `vlserve bench-preprocess IMAGE` (PreprocessBenchmark.run).
+VLServe's own figure for the same file comes from `vlserve bench-preprocess IMAGE` (VLServeBenchmarks.PreprocessBenchmark).
 Also prints the max |difference| of the torchvision backend's pixel_values against the PIL backend's.
 """
 import argparse

@@ -1,5 +1,5 @@
 import ArgumentParser
-import OpenAIAPI
+import VLServeBenchmarks
 
 /// `vlserve bench-api`: micro-benchmark of the OpenAI wire-format code (request decoding with and without a
 /// 100 KB base64 image, SSE chunk encoding), in operations per CPU-second of one core.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VisionCore
+import VLServeBenchmarks
 
 /// `vlserve bench-conv`: every Conv3d implementation and raw cblas_sgemm on the patch-embedding shape of one image.
 struct BenchConvCommand: ParsableCommand {
@@ -67,7 +68,7 @@ struct BenchConvCommand: ParsableCommand {
         let report = try ConvBenchmark.run(patches: n, threads: threads, repeats: repeats, directRepeats: directRepeats,
                                            progress: log)
         if json {
-            print(report.json)
+            print(try report.jsonLine())
         } else {
             print("\(n) patches\(shape), " + String(format: "%.2f", report.flops / 1e9)
                 + " GFLOP per run, \(report.threads) OpenBLAS thread(s), median of \(repeats) rounds")

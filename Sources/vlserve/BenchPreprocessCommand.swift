@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VisionCore
+import VLServeBenchmarks
 
 /// `vlserve bench-preprocess IMAGE`: times VLServe's preprocessing of one encoded image, from its bytes to
 /// `pixel_values` (decode, smart_resize + Pillow-exact bicubic, normalise, patchify), and prints the median of
@@ -36,24 +37,8 @@ struct BenchPreprocessCommand: ParsableCommand {
             throw ValidationError("cannot read '\(image)': check the path")
         }
         let config = (try? PreprocessorConfig.load(modelDirectory: modelDir)) ?? .qwen25VLDefault
-        let bytes = [UInt8](data)
-        let header = try ImageDecoder.readHeader(bytes)
-        let samples = try PreprocessBenchmark.runDetailed(bytes: bytes, iterations: iterations,
-                                                          threads: threads, config: config)
-        func median(_ key: KeyPath<PreprocessTiming, Double>) -> Double {
-            PreprocessBenchmark.median(samples.map { $0[keyPath: key] * 1000 })
-        }
-        let (decode, resize, patchify, total) = (median(\.decodeSeconds), median(\.resizeSeconds),
-                                                 median(\.patchifySeconds), median(\.totalSeconds))
-        if json {
-            print(String(format: #"{"image": "%@", "width": %d, "height": %d, "iterations": %d, "threads": %d, "#
-                         + #""decode_ms": %.3f, "resize_ms": %.3f, "patchify_ms": %.3f, "total_ms": %.3f}"#,
-                         image, header.width, header.height, iterations, threads, decode, resize, patchify, total))
-        } else {
-            print("\(image): \(header.format.rawValue) \(header.width)x\(header.height), \(iterations) runs, \(threads) thread(s)")
-            for (name, value) in [("decode", decode), ("resize", resize), ("normalise+patchify", patchify), ("total", total)] {
-                print(String(format: "  %-20@ %9.3f ms (median)", name.padding(toLength: 20, withPad: " ", startingAt: 0), value))
-            }
-        }
+        let report = try PreprocessBenchmark.report(image: image, bytes: [UInt8](data), iterations: iterations,
+                                                    threads: threads, config: config)
+        print(json ? try report.jsonLine() : report.table)
     }
 }

@@ -40,42 +40,58 @@ public struct ModelConfig: Sendable, Equatable {
         return try parse(data, file: path)
     }
 
-    /// Parses the bytes of a `config.json`; `file` names it in errors.
+    /// Parses the bytes of a `config.json` with `JSONDecoder`; `file` names it in errors. Absent or null keys
+    /// take the defaults above; a key of the wrong type or an invalid `vision_config` throws `ModelConfigError`.
     public static func parse(_ data: Data, file: String = "config.json") throws -> ModelConfig {
-        let object: Any
+        let config: ModelConfig
         do {
-            object = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw ModelConfigError.invalidJSON(file: file, message: "\(error.localizedDescription)")
-        }
-        guard let json = object as? [String: Any] else {
-            throw ModelConfigError.invalidJSON(file: file, message: "top level is not a JSON object")
-        }
-        var c = ModelConfig()
-        let r = JSONFields(json, file: file, context: nil)
-        c.modelType = try r.string("model_type") ?? c.modelType
-        c.architectures = try r.stringArray("architectures") ?? c.architectures
-        c.torchDtype = try r.string("torch_dtype") ?? r.string("dtype") ?? c.torchDtype
-        let llmHidden = try r.int("hidden_size")
-        c.hiddenSize = llmHidden ?? c.hiddenSize
-        c.numHiddenLayers = try r.int("num_hidden_layers") ?? c.numHiddenLayers
-        c.vocabSize = try r.int("vocab_size") ?? c.vocabSize
-        c.maxPositionEmbeddings = try r.int("max_position_embeddings") ?? c.maxPositionEmbeddings
-        c.bosTokenId = try r.int("bos_token_id") ?? c.bosTokenId
-        c.eosTokenId = try r.int("eos_token_id") ?? c.eosTokenId
-        c.visionStartTokenId = try r.int("vision_start_token_id") ?? c.visionStartTokenId
-        c.visionEndTokenId = try r.int("vision_end_token_id") ?? c.visionEndTokenId
-        c.imageTokenId = try r.int("image_token_id") ?? c.imageTokenId
-        c.videoTokenId = try r.int("video_token_id") ?? c.videoTokenId
-        if let vision = json["vision_config"] {
-            guard let dict = vision as? [String: Any] else {
-                throw ModelConfigError.invalidValue(file: file, key: "vision_config", message: "is not a JSON object")
+            config = try JSONDecoder().decode(Document.self, from: data).config
+        } catch let error as JSONFieldError {
+            switch error {
+            case .notAnObject(nil):
+                throw ModelConfigError.invalidJSON(file: file, message: "top level is not a JSON object")
+            case .notAnObject(let key?):
+                throw ModelConfigError.invalidValue(file: file, key: key, message: "is not a JSON object")
+            case .wrongType(let key, let expected, _):
+                throw ModelConfigError.invalidValue(file: file, key: key, message: "must be \(expected)")
             }
-            c.vision = try VisionConfig.parse(dict, llmHiddenSize: llmHidden, file: file)
-        } else if let llmHidden {
-            c.vision.outHiddenSize = llmHidden
+        } catch {
+            throw ModelConfigError.invalidJSON(file: file, message: JSONFields.describe(error))
         }
-        return c
+        try config.vision.validate(file: file)
+        return config
+    }
+
+    /// Reads the keys VLServe uses from the top-level object of `config.json`.
+    init(fields r: JSONFields) throws {
+        self.init()
+        modelType = try r.string("model_type") ?? modelType
+        architectures = try r.stringArray("architectures") ?? architectures
+        torchDtype = try r.string("torch_dtype") ?? r.string("dtype") ?? torchDtype
+        let llmHidden = try r.int("hidden_size")
+        hiddenSize = llmHidden ?? hiddenSize
+        numHiddenLayers = try r.int("num_hidden_layers") ?? numHiddenLayers
+        vocabSize = try r.int("vocab_size") ?? vocabSize
+        maxPositionEmbeddings = try r.int("max_position_embeddings") ?? maxPositionEmbeddings
+        bosTokenId = try r.int("bos_token_id") ?? bosTokenId
+        eosTokenId = try r.int("eos_token_id") ?? eosTokenId
+        visionStartTokenId = try r.int("vision_start_token_id") ?? visionStartTokenId
+        visionEndTokenId = try r.int("vision_end_token_id") ?? visionEndTokenId
+        imageTokenId = try r.int("image_token_id") ?? imageTokenId
+        videoTokenId = try r.int("video_token_id") ?? videoTokenId
+        if let visionFields = try r.object("vision_config") {
+            vision = try VisionConfig(fields: visionFields, llmHiddenSize: llmHidden)
+        } else if let llmHidden {
+            vision.outHiddenSize = llmHidden
+        }
+    }
+
+    /// The whole `config.json` document, for `JSONDecoder`.
+    private struct Document: Decodable {
+        let config: ModelConfig
+        init(from decoder: any Decoder) throws {
+            config = try ModelConfig(fields: JSONFields(decoder))
+        }
     }
 }
 
@@ -91,56 +107,5 @@ public enum ModelConfigError: Error, CustomStringConvertible, Sendable, Equatabl
         case .invalidJSON(let file, let message): "\(file): not valid JSON: \(message)"
         case .invalidValue(let file, let key, let message): "\(file): \(key) \(message)"
         }
-    }
-}
-
-/// Typed reads of optional keys from a decoded JSON object; a key of the wrong type is an error, not a default.
-struct JSONFields {
-    let json: [String: Any]
-    let file: String
-    let context: String?
-
-    init(_ json: [String: Any], file: String, context: String?) {
-        self.json = json
-        self.file = file
-        self.context = context
-    }
-
-    private func fail(_ key: String, _ expected: String) -> ModelConfigError {
-        .invalidValue(file: file, key: context.map { "\($0).\(key)" } ?? key, message: "must be \(expected)")
-    }
-
-    private func present(_ key: String) -> Any? {
-        guard let v = json[key], !(v is NSNull) else { return nil }
-        return v
-    }
-
-    func int(_ key: String) throws -> Int? {
-        guard let v = present(key) else { return nil }
-        guard let exact = exactInt(v) else { throw fail(key, "an integer") }
-        return exact
-    }
-
-    func intArray(_ key: String) throws -> [Int]? {
-        guard let v = present(key) else { return nil }
-        guard let a = v as? [Any] else { throw fail(key, "an array of integers") }
-        return try a.map { e in
-            guard let exact = exactInt(e) else {
-                throw fail(key, "an array of integers")
-            }
-            return exact
-        }
-    }
-
-    func string(_ key: String) throws -> String? {
-        guard let v = present(key) else { return nil }
-        guard let s = v as? String else { throw fail(key, "a string") }
-        return s
-    }
-
-    func stringArray(_ key: String) throws -> [String]? {
-        guard let v = present(key) else { return nil }
-        guard let a = v as? [String] else { throw fail(key, "an array of strings") }
-        return a
     }
 }

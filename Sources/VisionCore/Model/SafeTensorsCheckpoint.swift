@@ -85,21 +85,32 @@ public struct SafeTensorsCheckpoint: Sendable {
         guard let data = FileManager.default.contents(atPath: indexPath) else {
             throw .invalidIndex(path: indexPath, reason: "cannot read the file")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data), let json = object as? [String: Any] else {
-            throw .invalidIndex(path: indexPath, reason: "not a JSON object")
+        do {
+            return try JSONDecoder().decode(WeightMap.self, from: data).files
+        } catch let problem as SafeTensorsHeader.Problem {
+            throw .invalidIndex(path: indexPath, reason: problem.reason)
+        } catch {
+            throw .invalidIndex(path: indexPath, reason: "not valid JSON (\(JSONFields.describe(error)))")
         }
-        guard let raw = json["weight_map"] as? [String: Any] else {
-            throw .invalidIndex(path: indexPath, reason: "no \"weight_map\" object")
-        }
-        var map: [String: String] = [:]
-        for (tensor, value) in raw {
-            guard let file = value as? String, !file.contains("/"), file.hasSuffix(".safetensors") else {
-                throw .invalidIndex(path: indexPath, reason: "weight_map['\(tensor)'] is not a .safetensors file name in this directory")
+    }
+
+    /// The `weight_map` of `model.safetensors.index.json`: tensor name -> shard file name in the same
+    /// directory (no `/`, ending in `.safetensors`); at least one entry. Other keys (`metadata`) are ignored.
+    private struct WeightMap: Decodable {
+        var files: [String: String] = [:]
+
+        init(from decoder: any Decoder) throws {
+            typealias Problem = SafeTensorsHeader.Problem
+            guard let index = try? JSONFields(decoder) else { throw Problem(reason: "not a JSON object") }
+            guard let map = try? index.object("weight_map") else { throw Problem(reason: "no \"weight_map\" object") }
+            for tensor in map.keys {
+                guard let file = try? map.string(tensor), !file.contains("/"), file.hasSuffix(".safetensors") else {
+                    throw Problem(reason: "weight_map['\(tensor)'] is not a .safetensors file name in this directory")
+                }
+                files[tensor] = file
             }
-            map[tensor] = file
+            guard !files.isEmpty else { throw Problem(reason: "weight_map is empty") }
         }
-        guard !map.isEmpty else { throw .invalidIndex(path: indexPath, reason: "weight_map is empty") }
-        return map
     }
 
     /// Every tensor name in the checkpoint, sorted.

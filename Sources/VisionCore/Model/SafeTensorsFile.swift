@@ -43,43 +43,28 @@ public struct SafeTensorsFile: Sendable {
         dataStart = 8 + Int(headerLength)
         let headerBytes = Data(UnsafeRawBufferPointer(rebasing: raw[8..<dataStart]))
         guard headerBytes.first == UInt8(ascii: "{") else { throw bad("header does not start with '{'") }
-        let object: Any
+        let header: SafeTensorsHeader
         do {
-            object = try JSONSerialization.jsonObject(with: headerBytes)
+            header = try JSONDecoder().decode(SafeTensorsHeader.self, from: headerBytes)
+        } catch let problem as SafeTensorsHeader.Problem {
+            throw bad(problem.reason)
         } catch {
-            throw bad("header is not valid JSON (\(error.localizedDescription))")
+            throw bad("header is not valid JSON (\(JSONFields.describe(error)))")
         }
-        guard let json = object as? [String: Any] else { throw bad("header is not a JSON object") }
-        let (tensors, metadata) = try Self.parseHeader(json, dataSize: raw.count - dataStart, bad: bad)
+        let (tensors, metadata) = try Self.check(header, dataSize: raw.count - dataStart, bad: bad)
         self.tensors = tensors
         self.metadata = metadata
     }
 
-    private static func parseHeader(_ json: [String: Any], dataSize: Int,
-                                    bad: (String) -> SafeTensorsError) throws(SafeTensorsError)
+    /// Checks the decoded entries against the data section: offsets inside it, byte counts matching
+    /// dtype and shape (without overflow), no two non-empty tensors overlapping.
+    private static func check(_ header: SafeTensorsHeader, dataSize: Int,
+                              bad: (String) -> SafeTensorsError) throws(SafeTensorsError)
         -> ([String: SafeTensorInfo], [String: String]) {
         var tensors: [String: SafeTensorInfo] = [:]
-        var metadata: [String: String] = [:]
-        for (name, value) in json {
-            if name == "__metadata__" {
-                guard let m = value as? [String: Any] else { throw bad("__metadata__ is not an object") }
-                for (k, v) in m {
-                    guard let s = v as? String else { throw bad("__metadata__[\(k)] is not a string") }
-                    metadata[k] = s
-                }
-                continue
-            }
-            guard let entry = value as? [String: Any] else { throw bad("entry '\(name)' is not an object") }
-            guard let dtypeName = entry["dtype"] as? String else { throw bad("tensor '\(name)' has no string dtype") }
-            guard let dtype = SafeTensorsDType(rawValue: dtypeName) else {
-                throw bad("tensor '\(name)' has unknown dtype '\(dtypeName)'")
-            }
-            guard let shape = nonNegativeInts(entry["shape"]) else {
-                throw bad("tensor '\(name)' has no valid shape (an array of non-negative integers)")
-            }
-            guard let offsets = nonNegativeInts(entry["data_offsets"]), offsets.count == 2, offsets[0] <= offsets[1] else {
-                throw bad("tensor '\(name)' has no valid data_offsets [begin, end]")
-            }
+        for (name, entry) in header.entries {
+            let shape = entry.shape, dtype = entry.dtype, dtypeName = dtype.rawValue
+            let offsets = [entry.dataOffsets.lowerBound, entry.dataOffsets.upperBound]
             guard offsets[1] <= dataSize else {
                 throw bad("tensor '\(name)' data_offsets \(offsets) run past the \(dataSize)-byte data section")
             }
@@ -101,18 +86,7 @@ public struct SafeTensorsFile: Sendable {
             && !a.value.dataOffsets.isEmpty && !b.value.dataOffsets.isEmpty {
             throw bad("tensors '\(a.key)' and '\(b.key)' overlap")
         }
-        return (tensors, metadata)
-    }
-
-    private static func nonNegativeInts(_ value: Any?) -> [Int]? {
-        guard let array = value as? [Any] else { return nil }
-        var out: [Int] = []
-        out.reserveCapacity(array.count)
-        for e in array {
-            guard let i = exactInt(e), i >= 0 else { return nil }
-            out.append(i)
-        }
-        return out
+        return (tensors, header.metadata)
     }
 
     /// All tensor names, sorted.
@@ -188,13 +162,6 @@ public struct SafeTensorsFile: Sendable {
         }
         return out
     }
-}
-
-/// A JSON number that is an exact integer (NSNumber from JSONSerialization), else nil.
-func exactInt(_ value: Any) -> Int? {
-    if let i = value as? Int { return i }
-    if let n = value as? NSNumber, let i = Int(exactly: n.doubleValue) { return i }
-    return nil
 }
 
 /// IEEE binary16 bits → Float32 (exact; subnormals, infinities and NaN preserved).

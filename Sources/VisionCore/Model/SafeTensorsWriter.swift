@@ -1,8 +1,8 @@
 import Foundation
 
 /// Builds a `.safetensors` file (F32 and I64 tensors, optional `__metadata__`), readable by the Python
-/// `safetensors` package: header entries in insertion order, data contiguous in that order, header padded
-/// with spaces to a multiple of 8 bytes so the data section is 8-byte aligned.
+/// `safetensors` package: data contiguous in insertion order, the header (`SafeTensorsHeader`, keys sorted)
+/// padded with spaces to a multiple of 8 bytes so the data section is 8-byte aligned.
 public struct SafeTensorsWriter: Sendable {
     private struct Entry: Sendable {
         var name: String
@@ -44,21 +44,14 @@ public struct SafeTensorsWriter: Sendable {
 
     /// The complete file contents.
     public func serialized() -> [UInt8] {
-        var header = "{"
-        var parts: [String] = []
-        if !metadata.isEmpty {
-            let items = metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
-            parts.append("\"__metadata__\":{\(items.joined(separator: ","))}")
-        }
+        var tensors: [String: SafeTensorsHeader.Entry] = [:]
         var offset = 0
         for e in entries {
-            let shape = e.shape.map(String.init).joined(separator: ",")
-            parts.append("\(jsonString(e.name)):{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":[\(shape)],"
-                + "\"data_offsets\":[\(offset),\(offset + e.data.count)]}")
+            tensors[e.name] = SafeTensorsHeader.Entry(dtype: e.dtype, shape: e.shape,
+                                                      dataOffsets: offset..<(offset + e.data.count))
             offset += e.data.count
         }
-        header += parts.joined(separator: ",") + "}"
-        var headerBytes = Array(header.utf8)
+        var headerBytes = SafeTensorsHeader(entries: tensors, metadata: metadata).jsonBytes()
         while headerBytes.count % 8 != 0 { headerBytes.append(UInt8(ascii: " ")) }
         var out: [UInt8] = []
         out.reserveCapacity(8 + headerBytes.count + offset)
@@ -75,25 +68,5 @@ public struct SafeTensorsWriter: Sendable {
         } catch {
             throw .writeFailed(path: path, reason: error.localizedDescription)
         }
-    }
-
-    private func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u" + String(format: "%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

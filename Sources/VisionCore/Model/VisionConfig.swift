@@ -47,37 +47,39 @@ public struct VisionConfig: Sendable, Equatable {
         try ModelConfig.load(modelDirectory: modelDirectory).vision
     }
 
-    /// Builds a config from a decoded `vision_config` object; `llmHiddenSize` is the top-level `hidden_size`
-    /// (used for a missing `out_hidden_size`). Throws `ModelConfigError` for keys of the wrong type or
-    /// non-positive sizes.
-    public static func parse(_ json: [String: Any], llmHiddenSize: Int?, file: String) throws -> VisionConfig {
-        var c = VisionConfig()
-        let r = JSONFields(json, file: file, context: "vision_config")
-        c.depth = try r.int("depth") ?? c.depth
-        c.hiddenSize = try r.int("hidden_size") ?? c.hiddenSize
-        c.intermediateSize = try r.int("intermediate_size") ?? c.intermediateSize
-        c.outHiddenSize = try r.int("out_hidden_size") ?? llmHiddenSize ?? c.outHiddenSize
-        c.numHeads = try r.int("num_heads") ?? c.numHeads
-        c.patchSize = try r.int("patch_size") ?? r.int("spatial_patch_size") ?? c.patchSize
-        c.temporalPatchSize = try r.int("temporal_patch_size") ?? c.temporalPatchSize
-        c.spatialMergeSize = try r.int("spatial_merge_size") ?? c.spatialMergeSize
-        c.windowSize = try r.int("window_size") ?? c.windowSize
-        c.inChannels = try r.int("in_chans") ?? r.int("in_channels") ?? c.inChannels
-        c.fullattBlockIndexes = try r.intArray("fullatt_block_indexes") ?? c.fullattBlockIndexes
-        c.hiddenAct = try r.string("hidden_act") ?? c.hiddenAct
-        c.tokensPerSecond = try r.int("tokens_per_second") ?? c.tokensPerSecond
-        for (name, value) in [("depth", c.depth), ("hidden_size", c.hiddenSize),
-                              ("intermediate_size", c.intermediateSize), ("out_hidden_size", c.outHiddenSize),
-                              ("num_heads", c.numHeads), ("patch_size", c.patchSize),
-                              ("temporal_patch_size", c.temporalPatchSize),
-                              ("spatial_merge_size", c.spatialMergeSize), ("window_size", c.windowSize),
-                              ("in_chans", c.inChannels)] where value <= 0 {
-            throw ModelConfigError.invalidValue(file: file, key: "vision_config.\(name)", message: "must be positive, got \(value)")
+    /// Reads a `vision_config` object; `llmHiddenSize` is the top-level `hidden_size` (used for a missing
+    /// `out_hidden_size`). Absent or null keys keep the defaults; `validate(file:)` checks the values.
+    init(fields r: JSONFields, llmHiddenSize: Int?) throws {
+        self.init()
+        depth = try r.int("depth") ?? depth
+        hiddenSize = try r.int("hidden_size") ?? hiddenSize
+        intermediateSize = try r.int("intermediate_size") ?? intermediateSize
+        outHiddenSize = try r.int("out_hidden_size") ?? llmHiddenSize ?? outHiddenSize
+        numHeads = try r.int("num_heads") ?? numHeads
+        patchSize = try r.int("patch_size") ?? r.int("spatial_patch_size") ?? patchSize
+        temporalPatchSize = try r.int("temporal_patch_size") ?? temporalPatchSize
+        spatialMergeSize = try r.int("spatial_merge_size") ?? spatialMergeSize
+        windowSize = try r.int("window_size") ?? windowSize
+        inChannels = try r.int("in_chans") ?? r.int("in_channels") ?? inChannels
+        fullattBlockIndexes = try r.intArray("fullatt_block_indexes") ?? fullattBlockIndexes
+        hiddenAct = try r.string("hidden_act") ?? hiddenAct
+        tokensPerSecond = try r.int("tokens_per_second") ?? tokensPerSecond
+    }
+
+    /// Throws `ModelConfigError.invalidValue` naming `file` for a non-positive size or a `hidden_size` that
+    /// `num_heads` does not divide.
+    func validate(file: String) throws(ModelConfigError) {
+        for (name, value) in [("depth", depth), ("hidden_size", hiddenSize),
+                              ("intermediate_size", intermediateSize), ("out_hidden_size", outHiddenSize),
+                              ("num_heads", numHeads), ("patch_size", patchSize),
+                              ("temporal_patch_size", temporalPatchSize),
+                              ("spatial_merge_size", spatialMergeSize), ("window_size", windowSize),
+                              ("in_chans", inChannels)] where value <= 0 {
+            throw .invalidValue(file: file, key: "vision_config.\(name)", message: "must be positive, got \(value)")
         }
-        if c.hiddenSize % c.numHeads != 0 {
-            throw ModelConfigError.invalidValue(file: file, key: "vision_config.num_heads",
-                                                message: "hidden_size \(c.hiddenSize) is not divisible by \(c.numHeads)")
+        if hiddenSize % numHeads != 0 {
+            throw .invalidValue(file: file, key: "vision_config.num_heads",
+                                message: "hidden_size \(hiddenSize) is not divisible by \(numHeads)")
         }
-        return c
     }
 }

@@ -102,57 +102,74 @@ public struct PreprocessorConfig: Sendable, Equatable {
         return try parse(jsonData: data, path: path)
     }
 
-    /// Parses the JSON text of a `preprocessor_config.json`; see `load(modelDirectory:)`.
+    /// Parses the JSON text of a `preprocessor_config.json` with `JSONDecoder`; see `load(modelDirectory:)`.
+    /// Absent or null fields keep `classDefault`'s values; `image_mean`/`image_std` may be one number or a list;
+    /// a `size` that is not an object is ignored (as transformers does for the keys it lacks).
     public static func parse(jsonData: Data, path: String = "preprocessor_config.json") throws -> PreprocessorConfig {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: jsonData) } catch {
-            throw PreprocessorConfigError.invalidJSON(path: path, reason: "\(error.localizedDescription)")
-        }
-        guard let dict = object as? [String: Any] else {
-            throw PreprocessorConfigError.invalidJSON(path: path, reason: "top level is not an object")
-        }
-        func int(_ value: Any?, _ field: String) throws -> Int? {
-            guard let value else { return nil }
-            if let n = value as? NSNumber,
-               n.doubleValue.rounded() == n.doubleValue, abs(n.doubleValue) < 1e15 { return n.intValue }
-            throw PreprocessorConfigError.invalidValue(field: field, reason: "expected an integer, got \(value)")
-        }
-        func double(_ value: Any?, _ field: String) throws -> Double? {
-            guard let value else { return nil }
-            if let n = value as? NSNumber { return n.doubleValue }
-            throw PreprocessorConfigError.invalidValue(field: field, reason: "expected a number, got \(value)")
-        }
-        func doubles(_ value: Any?, _ field: String) throws -> [Double]? {
-            guard let value else { return nil }
-            if let n = try? double(value, field) { return [n, n, n] }
-            guard let arr = value as? [Any] else {
-                throw PreprocessorConfigError.invalidValue(field: field, reason: "expected a list of numbers")
+        let config: PreprocessorConfig
+        do {
+            config = try JSONDecoder().decode(Document.self, from: jsonData).config
+        } catch let error as PreprocessorConfigError {
+            throw error
+        } catch let error as JSONFieldError {
+            switch error {
+            case .notAnObject:
+                throw PreprocessorConfigError.invalidJSON(path: path, reason: "top level is not an object")
+            case .wrongType(let key, let expected, let found):
+                throw PreprocessorConfigError.invalidValue(field: key, reason: "expected \(expected), got \(found)")
             }
-            return try arr.map { v in
-                guard let d = try double(v, field) else { throw PreprocessorConfigError.invalidValue(field: field, reason: "null") }
-                return d
-            }
-        }
-        var config = classDefault
-        if let size = dict["size"] as? [String: Any] {
-            if let v = try int(size["shortest_edge"], "size.shortest_edge") { config.minPixels = v }
-            if let v = try int(size["longest_edge"], "size.longest_edge") { config.maxPixels = v }
-        }
-        if let v = try int(dict["min_pixels"], "min_pixels") { config.minPixels = v }
-        if let v = try int(dict["max_pixels"], "max_pixels") { config.maxPixels = v }
-        if let v = try int(dict["patch_size"], "patch_size") { config.patchSize = v }
-        if let v = try int(dict["temporal_patch_size"], "temporal_patch_size") { config.temporalPatchSize = v }
-        if let v = try int(dict["merge_size"], "merge_size") { config.mergeSize = v }
-        if let v = try double(dict["rescale_factor"], "rescale_factor") { config.rescaleFactor = v }
-        if let v = try doubles(dict["image_mean"], "image_mean") {
-            config.imageMeanDouble = v
-            config.imageMean = v.map { Float($0) }
-        }
-        if let v = try doubles(dict["image_std"], "image_std") {
-            config.imageStdDouble = v
-            config.imageStd = v.map { Float($0) }
+        } catch {
+            throw PreprocessorConfigError.invalidJSON(path: path, reason: JSONFields.describe(error))
         }
         try config.validate()
         return config
+    }
+
+    /// Reads the fields of a `preprocessor_config.json` object over `classDefault`.
+    private init(fields: JSONFields) throws {
+        /// Pixel counts and sizes: exact integers below 1e15.
+        func int(_ r: JSONFields, _ key: String) throws -> Int? {
+            guard let v = try r.int(key) else { return nil }
+            guard abs(v) < 1_000_000_000_000_000 else {
+                throw PreprocessorConfigError.invalidValue(field: r.fullKey(key), reason: "expected an integer, got \(v)")
+            }
+            return v
+        }
+        /// One number (used for all three channels) or a list of numbers.
+        func perChannel(_ key: String) throws -> [Double]? {
+            if let n = try? fields.double(key) { return [n, n, n] }
+            do {
+                return try fields.doubleArray(key)
+            } catch {
+                throw PreprocessorConfigError.invalidValue(field: key, reason: "expected a list of numbers")
+            }
+        }
+        self = Self.classDefault
+        if let size = try? fields.object("size") {
+            if let v = try int(size, "shortest_edge") { minPixels = v }
+            if let v = try int(size, "longest_edge") { maxPixels = v }
+        }
+        if let v = try int(fields, "min_pixels") { minPixels = v }
+        if let v = try int(fields, "max_pixels") { maxPixels = v }
+        if let v = try int(fields, "patch_size") { patchSize = v }
+        if let v = try int(fields, "temporal_patch_size") { temporalPatchSize = v }
+        if let v = try int(fields, "merge_size") { mergeSize = v }
+        if let v = try fields.double("rescale_factor") { rescaleFactor = v }
+        if let v = try perChannel("image_mean") {
+            imageMeanDouble = v
+            imageMean = v.map { Float($0) }
+        }
+        if let v = try perChannel("image_std") {
+            imageStdDouble = v
+            imageStd = v.map { Float($0) }
+        }
+    }
+
+    /// The whole `preprocessor_config.json` document, for `JSONDecoder`.
+    private struct Document: Decodable {
+        let config: PreprocessorConfig
+        init(from decoder: any Decoder) throws {
+            config = try PreprocessorConfig(fields: JSONFields(decoder))
+        }
     }
 }

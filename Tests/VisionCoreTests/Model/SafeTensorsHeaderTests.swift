@@ -49,11 +49,36 @@ struct SafeTensorsHeaderTests {
                        data: [0, 0, 0, 0, 0, 0]), "overlap"),
             (Self.file(#"{"__metadata__":{"k":1}}"#), "__metadata__[k] is not a string"),
             (Self.file(#"{"a":{"dtype":"F32","shape":[9223372036854775807,4],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), "overflows"),
+            // Offsets and shapes must be exact non-negative integers that fit Int.
+            (Self.file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4.5]}}"#, data: [0, 0, 0, 0]), "no valid data_offsets"),
+            (Self.file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,1e400]}}"#, data: [0, 0, 0, 0]), "no valid data_offsets"),
+            (Self.file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[-4,0]}}"#, data: [0, 0, 0, 0]), "no valid data_offsets"),
+            (Self.file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":["0","4"]}}"#, data: [0, 0, 0, 0]), "no valid data_offsets"),
+            (Self.file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,18446744073709551616]}}"#, data: [0, 0, 0, 0]), "no valid data_offsets"),
+            (Self.file(#"{"a":{"dtype":"F32","shape":[0.5],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), "no valid shape"),
+            (Self.file(#"{"a":{"dtype":"F32","shape":4,"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), "no valid shape"),
+            (Self.file(#"{"a":{"dtype":7,"shape":[1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), "no string dtype"),
+            (Self.file(#"{"a":null}"#), "entry 'a' is not an object"),
+            (Self.file(#"{"__metadata__":null}"#), "__metadata__ is not an object"),
+            (Self.file(#"{"__metadata__":["k"]}"#), "__metadata__ is not an object"),
+            (Self.file(#"{"__metadata__":{"k":null}}"#), "__metadata__[k] is not a string"),
+            (Self.file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}} x"#, data: [0, 0, 0, 0]), "not valid JSON"),
         ]
         for (bytes, fragment) in cases {
             let reason = Self.reason(bytes)
             #expect(reason?.contains(fragment) == true, "expected '\(fragment)', got \(reason ?? "success")")
         }
+    }
+
+    /// Integral numbers written with a fraction or exponent are exact integers; `__metadata__` is read; the
+    /// space padding the reference writer adds after the JSON is allowed.
+    @Test func exactIntegersMetadataAndPadding() throws {
+        let f = try SafeTensorsFile(bytes: Self.file(
+            #"{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[1.0],"data_offsets":[0,4e0]}}    "#,
+            data: [0, 0, 0x80, 0x3F]))
+        #expect(f.metadata == ["format": "pt"])
+        #expect(f.shape("a") == [1])
+        #expect(try f.floats("a") == [1])
     }
 
     @Test func errorDescriptionsNameTheFile() {

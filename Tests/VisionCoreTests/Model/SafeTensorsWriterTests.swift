@@ -23,6 +23,25 @@ struct SafeTensorsWriterTests {
         #expect(file.shape("empty") == [0, 4])
     }
 
+    /// The header is JSONEncoder output with sorted keys: exact bytes for a fixed writer, names with quotes,
+    /// slashes and control characters escaped, then space padding to a multiple of 8.
+    @Test func headerBytes() throws {
+        var writer = SafeTensorsWriter()
+        writer.metadata = ["format": "pt"]
+        try writer.add("b/\"q\"\n", int64s: [7], shape: [1])
+        try writer.add("a", floats: [1, 2], shape: [2])
+        let bytes = writer.serialized()
+        let length = Int(bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        let header = String(decoding: bytes[8..<(8 + length)], as: UTF8.self)
+        let json = #"{"__metadata__":{"format":"pt"},"a":{"data_offsets":[8,16],"dtype":"F32","shape":[2]},"#
+            + #""b/\"q\"\n":{"data_offsets":[0,8],"dtype":"I64","shape":[1]}}"#
+        #expect(header.trimmingCharacters(in: .whitespaces) == json)
+        #expect(length % 8 == 0 && length - json.utf8.count < 8)
+        let file = try SafeTensorsFile(bytes: bytes)
+        #expect(try file.int64s("b/\"q\"\n") == [7])
+        #expect(try file.floats("a") == [1, 2])
+    }
+
     @Test func writesAFile() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("vlserve-writer-\(getpid()).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: path) }

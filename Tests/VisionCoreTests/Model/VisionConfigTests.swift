@@ -60,11 +60,39 @@ struct VisionConfigTests {
         }
     }
 
-    @Test func errorMessagesNameTheKey() {
+    @Test(arguments: [
+        (#"{"vision_config": {"depth": -1}}"#, "m/config.json: vision_config.depth must be positive, got -1"),
+        (#"{"vision_config": {"hidden_size": "1280"}}"#, "m/config.json: vision_config.hidden_size must be an integer"),
+        (#"{"vision_config": {"patch_size": 1.5}}"#, "m/config.json: vision_config.patch_size must be an integer"),
+        (#"{"vision_config": {"fullatt_block_indexes": [7, "x"]}}"#,
+         "m/config.json: vision_config.fullatt_block_indexes must be an array of integers"),
+        (#"{"vision_config": {"num_heads": 3}}"#,
+         "m/config.json: vision_config.num_heads hidden_size 1280 is not divisible by 3"),
+        (#"{"vision_config": []}"#, "m/config.json: vision_config is not a JSON object"),
+        (#"{"model_type": 3}"#, "m/config.json: model_type must be a string"),
+        (#"{"architectures": "x"}"#, "m/config.json: architectures must be an array of strings"),
+        (#"{"vocab_size": 1e400}"#, "m/config.json: vocab_size must be an integer"),
+        (#"[1, 2]"#, "m/config.json: not valid JSON: top level is not a JSON object"),
+    ])
+    func errorMessagesNameTheKey(json: String, message: String) {
+        #expect(throws: ModelConfigError.self) { try ModelConfig.parse(Data(json.utf8), file: "m/config.json") }
         do {
-            _ = try ModelConfig.parse(Data(#"{"vision_config": {"depth": -1}}"#.utf8), file: "m/config.json")
+            _ = try ModelConfig.parse(Data(json.utf8), file: "m/config.json")
         } catch {
-            #expect("\(error)" == "m/config.json: vision_config.depth must be positive, got -1")
+            #expect("\(error)" == message)
+        }
+    }
+
+    /// Null keys take the defaults; integral numbers with a fraction or exponent are exact integers.
+    @Test func nullsAndIntegralNumbers() throws {
+        let c = try ModelConfig.parse(Data(#"{"vision_config": {"depth": null, "patch_size": 14.0}, "vocab_size": 1.5e5}"#.utf8))
+        #expect(c.vision.depth == 32 && c.vision.patchSize == 14)
+        #expect(c.vocabSize == 150_000)
+        do {
+            _ = try ModelConfig.parse(Data("{".utf8), file: "m/config.json")
+            Issue.record("truncated JSON accepted")
+        } catch {
+            #expect("\(error)".hasPrefix("m/config.json: not valid JSON: "))
         }
     }
 }

@@ -43,14 +43,6 @@ import Testing
         }
     }
 
-    @Test func benchmarkRuns() throws {
-        let c = try #require(PreprocessFixtures.cases.first { $0.name == "photo_q50_odd_420" })
-        let times = try PreprocessBenchmark.run(jpegBytes: try PreprocessFixtures.bytes(c.file), iterations: 3)
-        #expect(times.count == 3 && times.allSatisfy { $0 > 0 })
-        #expect(PreprocessBenchmark.median([3, 1, 2]) == 2 && PreprocessBenchmark.median([4, 1, 2, 3]) == 2.5)
-        #expect(throws: ImageInputError.self) { try PreprocessBenchmark.run(jpegBytes: [1, 2, 3], iterations: 1) }
-    }
-
     @Test func torchvisionDifferenceIsRecorded() {
         // Reported, not bounded: the fixture script records the torchvision backend's deviation.
         let photos = PreprocessFixtures.cases.filter { $0.torchvisionMaxAbsDiff != nil }

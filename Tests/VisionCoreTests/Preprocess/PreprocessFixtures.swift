@@ -7,7 +7,7 @@ enum PreprocessFixtures {
         .deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/preprocess")
 
-    struct Case: Sendable, CustomStringConvertible {
+    struct Case: Sendable, Decodable, CustomStringConvertible {
         let name: String
         let file: String
         let note: String
@@ -30,66 +30,76 @@ enum PreprocessFixtures {
         var description: String { name }
 
         var config: PreprocessorConfig { PreprocessorConfig(minPixels: minPixels, maxPixels: maxPixels) }
+
+        enum CodingKeys: String, CodingKey {
+            case name, file, note, width, height
+            case pilMode = "pil_mode", minPixels = "min_pixels", maxPixels = "max_pixels"
+            case resizedWidth = "resized_width", resizedHeight = "resized_height", gridTHW = "grid_thw"
+            case decodedHash = "decoded_fnv1a64", resizedHash = "resized_fnv1a64"
+            case pixelValuesHash = "pixel_values_fnv1a64", pixelValuesRows = "pixel_values_rows"
+            case decodedFile = "decoded", resizedFile = "resized", pixelValuesFile = "pixel_values"
+            case torchvisionMaxAbsDiff = "torchvision_max_abs_diff"
+        }
     }
 
-    struct Hostile: Sendable, CustomStringConvertible {
+    struct Hostile: Sendable, Decodable, CustomStringConvertible {
         let file: String
         let pillow: String
         var name: String { (file as NSString).lastPathComponent }
         var description: String { name }
     }
 
-    nonisolated(unsafe) private static let manifest: [String: Any] = {
-        let url = directory.appendingPathComponent("manifest.json")
-        guard let data = try? Data(contentsOf: url),
-              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            fatalError("missing fixture manifest at \(url.path); run scripts/make-fixtures.sh")
-        }
-        return obj
-    }()
-
-    static let cases: [Case] = {
-        let list = manifest["cases"] as! [[String: Any]]
-        return list.map { d in
-            func int(_ k: String) -> Int { (d[k] as! NSNumber).intValue }
-            return Case(name: d["name"] as! String, file: d["file"] as! String, note: d["note"] as! String,
-                        pilMode: d["pil_mode"] as! String, minPixels: int("min_pixels"), maxPixels: int("max_pixels"),
-                        width: int("width"), height: int("height"), resizedWidth: int("resized_width"),
-                        resizedHeight: int("resized_height"),
-                        gridTHW: (d["grid_thw"] as! [NSNumber]).map { $0.intValue },
-                        decodedHash: d["decoded_fnv1a64"] as! String, resizedHash: d["resized_fnv1a64"] as! String,
-                        pixelValuesHash: d["pixel_values_fnv1a64"] as! String,
-                        pixelValuesRows: int("pixel_values_rows"),
-                        decodedFile: d["decoded"] as? String, resizedFile: d["resized"] as? String,
-                        pixelValuesFile: d["pixel_values"] as? String,
-                        torchvisionMaxAbsDiff: (d["torchvision_max_abs_diff"] as? NSNumber)?.doubleValue)
-        }
-    }()
-
-    static let hostile: [Hostile] = {
-        let list = manifest["hostile"] as! [[String: Any]]
-        return list.map { Hostile(file: $0["file"] as! String, pillow: $0["pillow"] as! String) }
-    }()
-
-    struct ResizeGrid: Sendable, CustomStringConvertible {
+    struct ResizeGrid: Sendable, Decodable, CustomStringConvertible {
         let source: String
         let width: Int
         let height: Int
         /// (width, height, FNV-1a-64 of Pillow's BICUBIC output)
         let outputs: [(Int, Int, String)]
         var description: String { (source as NSString).lastPathComponent }
+
+        enum CodingKeys: String, CodingKey { case source, width, height, outputs }
+
+        /// One `[width, height, "hash"]` triple of `outputs`.
+        private struct Output: Decodable {
+            let value: (Int, Int, String)
+            init(from decoder: any Decoder) throws {
+                var triple = try decoder.unkeyedContainer()
+                value = (try triple.decode(Int.self), try triple.decode(Int.self), try triple.decode(String.self))
+            }
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            source = try c.decode(String.self, forKey: .source)
+            width = try c.decode(Int.self, forKey: .width)
+            height = try c.decode(Int.self, forKey: .height)
+            outputs = try c.decode([Output].self, forKey: .outputs).map(\.value)
+        }
     }
 
-    static let resizeGrid: [ResizeGrid] = {
-        let list = manifest["resize_grid"] as! [[String: Any]]
-        return list.map { d in
-            ResizeGrid(source: d["source"] as! String, width: (d["width"] as! NSNumber).intValue,
-                       height: (d["height"] as! NSNumber).intValue,
-                       outputs: (d["outputs"] as! [[Any]]).map {
-                           (($0[0] as! NSNumber).intValue, ($0[1] as! NSNumber).intValue, $0[2] as! String)
-                       })
+    /// `manifest.json`: the cases, the hostile files and the resize grid.
+    private struct Manifest: Sendable, Decodable {
+        let cases: [Case]
+        let hostile: [Hostile]
+        let resizeGrid: [ResizeGrid]
+        enum CodingKeys: String, CodingKey { case cases, hostile, resizeGrid = "resize_grid" }
+    }
+
+    private static let manifest: Manifest = {
+        let url = directory.appendingPathComponent("manifest.json")
+        guard let data = try? Data(contentsOf: url) else {
+            fatalError("missing fixture manifest at \(url.path); run scripts/make-fixtures.sh")
+        }
+        do {
+            return try JSONDecoder().decode(Manifest.self, from: data)
+        } catch {
+            fatalError("unreadable fixture manifest at \(url.path): \(error)")
         }
     }()
+
+    static let cases: [Case] = manifest.cases
+    static let hostile: [Hostile] = manifest.hostile
+    static let resizeGrid: [ResizeGrid] = manifest.resizeGrid
 
     static func bytes(_ relative: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: directory.appendingPathComponent(relative)))

@@ -59,6 +59,38 @@ import Testing
         #expect(throws: PreprocessorConfigError.self) { try Self.parse("{not json") }
     }
 
+    @Test func wrongTypesNameTheFieldAndValue() {
+        #expect(throws: PreprocessorConfigError.invalidValue(field: "max_pixels", reason: #"expected an integer, got "many""#)) {
+            try Self.parse(#"{"max_pixels": "many"}"#)
+        }
+        #expect(throws: PreprocessorConfigError.invalidValue(field: "size.shortest_edge", reason: "expected an integer, got 1.5")) {
+            try Self.parse(#"{"size": {"shortest_edge": 1.5}}"#)
+        }
+        #expect(throws: PreprocessorConfigError.invalidValue(field: "patch_size", reason: "expected an integer, got true")) {
+            try Self.parse(#"{"patch_size": true}"#)
+        }
+        #expect(throws: PreprocessorConfigError.invalidValue(field: "min_pixels",
+                                                            reason: "expected an integer, got 1000000000000000")) {
+            try Self.parse(#"{"min_pixels": 1000000000000000}"#)
+        }
+        #expect(throws: PreprocessorConfigError.invalidValue(field: "image_mean", reason: "expected a list of numbers")) {
+            try Self.parse(#"{"image_mean": [0.5, null, 0.5]}"#)
+        }
+        #expect(throws: PreprocessorConfigError.invalidValue(field: "rescale_factor", reason: #"expected a number, got "1/255""#)) {
+            try Self.parse(#"{"rescale_factor": "1/255"}"#)
+        }
+        #expect(throws: PreprocessorConfigError.invalidJSON(path: "preprocessor_config.json", reason: "top level is not an object")) {
+            try Self.parse("[1, 2]")
+        }
+    }
+
+    /// Null fields keep the class defaults; integral numbers with a fraction are integers; a `size` that is not
+    /// an object is ignored.
+    @Test func nullsIntegralNumbersAndOddSize() throws {
+        let c = try Self.parse(#"{"min_pixels": null, "max_pixels": 2000000.0, "size": [1, 2]}"#)
+        #expect(c.minPixels == PreprocessorConfig.classDefault.minPixels && c.maxPixels == 2_000_000)
+    }
+
     @Test func missingFileIsNamed() {
         #expect(throws: PreprocessorConfigError.fileNotFound("/nonexistent/preprocessor_config.json")) {
             try PreprocessorConfig.load(modelDirectory: "/nonexistent")

@@ -1,28 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import OpenAIAPI
 
-/// Micro-benchmark of the hot paths (run it from a release build; not a test):
-/// SSE chunk encoding and request decoding. `vlserve`/tools may expose it; the numbers are what the
-/// OpenAIAPI report quotes.
+/// Micro-benchmark of the OpenAI wire-format hot paths for `vlserve bench-api` (run it from a release build;
+/// not a test): SSE chunk encoding and request decoding, in operations per CPU-second of one core.
 public enum APIMicroBenchmark {
-    public struct Result: Sendable, CustomStringConvertible {
-        public var name: String
-        public var operations: Int
-        /// Wall-clock seconds.
-        public var seconds: Double
-        /// CPU seconds of the measuring thread (what one core spends; unaffected by other load).
-        public var cpuSeconds: Double
-        public var bytes: Int
-        /// Operations per CPU second of one core.
-        public var perSecond: Double { Double(operations) / cpuSeconds }
-        public var description: String {
-            let mb = Double(bytes) / cpuSeconds / 1e6
-            return "\(name): \(Int(perSecond)) ops/s per core (\(operations) in \(Int(cpuSeconds * 1000)) ms CPU, "
-                + "\(Int(seconds * 1000)) ms wall, \(Int(mb)) MB/s)"
-        }
-    }
-
     /// A `vllm bench serve --backend openai-chat` body with one image whose base64 payload is `imageBytes` long.
     public static func benchChatBody(imageBytes: Int = 100_000) -> [UInt8] {
         var b = Array(#"{"model":"Qwen/Qwen2.5-VL-7B-Instruct","messages":[{"role":"user","content":[{"type":"text","text":"Describe the image in detail, including the objects, colours and any text you can read."},{"type":"image_url","image_url":{"url":"data:image/jpeg;base64,"#.utf8)
@@ -36,27 +16,23 @@ public enum APIMicroBenchmark {
         return b
     }
 
-    static func threadCPUSeconds() -> Double {
-        #if canImport(Glibc)
-        var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-        #else
-        return 0
-        #endif
-    }
-
     static func measure(_ name: String, operations: Int, bytes: Int, _ body: () -> Void) -> Result {
         let clock = ContinuousClock()
-        let cpu0 = threadCPUSeconds()
+        let cpu0 = BenchmarkStatistics.threadCPUSeconds()
         let elapsed = clock.measure(body)
-        let cpu = threadCPUSeconds() - cpu0
-        let s = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let cpu = BenchmarkStatistics.threadCPUSeconds() - cpu0
+        let s = BenchmarkStatistics.seconds(elapsed)
         return Result(name: name, operations: operations, seconds: s, cpuSeconds: cpu > 0 ? cpu : s, bytes: bytes)
     }
 
     /// Runs every case; `scale` multiplies the iteration counts (1 takes a few seconds in release).
     public static func run(scale: Int = 1) -> [Result] {
+        run(workload: .scaled(scale))
+    }
+
+    /// Runs the five cases with the operation counts of `workload`, in order: content chunk to a new array,
+    /// appended into one buffer, with continuous usage, decoding the image body and the text-only body.
+    public static func run(workload: Workload) -> [Result] {
         var results: [Result] = []
         let tokens = [" the", " cat", " sat", " on", " a", " mat", ".", " It", "\n", " \"quoted\"", " é", "中"]
         // 1. Content chunks, new array per chunk (the API the server uses).
@@ -64,7 +40,7 @@ public enum APIMicroBenchmark {
             var enc = ChatStreamEncoder(id: RequestID.chat(), model: "Qwen/Qwen2.5-VL-7B-Instruct", created: 1767225600,
                                         includeUsage: true, continuousUsageStats: false)
             _ = enc.role()
-            let n = 2_000_000 * scale
+            let n = workload.chunks
             var total = 0
             results.append(measure("chat content chunk -> [UInt8]", operations: n, bytes: 0) {
                 for i in 0..<n { total &+= enc.content(tokens[i % tokens.count], usage: nil).count }
@@ -76,7 +52,7 @@ public enum APIMicroBenchmark {
             var enc = ChatStreamEncoder(id: RequestID.chat(), model: "Qwen/Qwen2.5-VL-7B-Instruct", created: 1767225600,
                                         includeUsage: true, continuousUsageStats: false)
             _ = enc.role()
-            let n = 2_000_000 * scale
+            let n = workload.chunks
             var total = 0
             var buf: [UInt8] = []
             buf.reserveCapacity(64 * 1024)
@@ -95,7 +71,7 @@ public enum APIMicroBenchmark {
         do {
             var enc = ChatStreamEncoder(id: RequestID.chat(), model: "Qwen/Qwen2.5-VL-7B-Instruct", created: 1767225600,
                                         includeUsage: true, continuousUsageStats: true)
-            let n = 1_000_000 * scale
+            let n = workload.usageChunks
             var total = 0
             results.append(measure("chat content chunk + continuous usage", operations: n, bytes: 0) {
                 for i in 0..<n {
@@ -108,7 +84,7 @@ public enum APIMicroBenchmark {
         // 4. Request decoding: vllm-bench chat body with a ~100 KB base64 image.
         do {
             let body = benchChatBody(imageBytes: 100_000)
-            let n = 5_000 * scale
+            let n = workload.imageRequestDecodes
             var images = 0
             results.append(measure("decode chat request, 100 KB image", operations: n, bytes: body.count * n) {
                 for _ in 0..<n {
@@ -120,7 +96,7 @@ public enum APIMicroBenchmark {
         // 5. Request decoding: text-only body.
         do {
             let body = benchChatBody(imageBytes: 0)
-            let n = 200_000 * scale
+            let n = workload.textRequestDecodes
             var ok = 0
             results.append(measure("decode chat request, text only", operations: n, bytes: body.count * n) {
                 for _ in 0..<n { if (try? ChatCompletionRequest.decode(body)) != nil { ok &+= 1 } }

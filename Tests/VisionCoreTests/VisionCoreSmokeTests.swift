@@ -1,6 +1,0 @@
-import Testing
-@testable import VisionCore
-
-@Test func VisionCoreModuleLinks() {
-    #expect(Bool(true))
-}
