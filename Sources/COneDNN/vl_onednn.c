@@ -91,6 +91,10 @@ typedef struct {
     dnnl_primitive_t prim;
     dnnl_memory_t src, dst;
     dnnl_memory_t own_weights;  // only when this shape wanted another weights layout
+    // Convolution only: when the primitive wants blocked activations, the plain user memories, the blocked
+    // ones and the reorders between them.
+    dnnl_primitive_t src_reorder, dst_reorder;
+    dnnl_memory_t user_src, user_dst;
     char impl[96];
 } vl_entry;
 
@@ -99,6 +103,10 @@ static void vl_entry_clear(vl_entry *e) {
     if (e->src) dnnl_memory_destroy(e->src);
     if (e->dst) dnnl_memory_destroy(e->dst);
     if (e->own_weights) dnnl_memory_destroy(e->own_weights);
+    if (e->src_reorder) dnnl_primitive_destroy(e->src_reorder);
+    if (e->dst_reorder) dnnl_primitive_destroy(e->dst_reorder);
+    if (e->user_src) dnnl_memory_destroy(e->user_src);
+    if (e->user_dst) dnnl_memory_destroy(e->user_dst);
     memset(e, 0, sizeof(*e));
 }
 
@@ -323,7 +331,10 @@ static int vl_conv_pd(vl_conv3d *cv, const int64_t shape[4], const dnnl_memory_d
     int64_t ow = (shape[3] + 2 * g[10] - g[4]) / g[7] + 1;
     int64_t s[5] = {shape[0], g[0], shape[1], shape[2], shape[3]}, d[5] = {shape[0], g[1], od, oh, ow}, b[1] = {g[1]};
     dnnl_memory_desc_t smd, dmd, bmd;
-    if (vl_md(&smd, 5, s, dt, dnnl_ncdhw) || vl_md(&dmd, 5, d, dnnl_f32, dnnl_ncdhw) || vl_md(&bmd, 1, b, dnnl_f32, dnnl_a))
+    // Activations in whatever layout the primitive prefers (blocked nCdhw16c for the optimised kernels);
+    // vl_conv_entry adds reorders from and to the plain NCDHW the caller uses.
+    if (vl_md(&smd, 5, s, dt, dnnl_format_tag_any) || vl_md(&dmd, 5, d, dnnl_f32, dnnl_format_tag_any)
+        || vl_md(&bmd, 1, b, dnnl_f32, dnnl_a))
         return 1;
     dnnl_dims_t strides, pad;
     int64_t st[3] = {g[5], g[6], g[7]}, pd3[3] = {g[8], g[9], g[10]};
@@ -401,9 +412,44 @@ static int vl_conv_entry(vl_conv3d *cv, const int64_t shape[4], vl_entry **out, 
         }
     }
     VL_CHECK(dnnl_primitive_create(&e->prim, pd));
-    VL_CHECK(dnnl_memory_create(&e->src, dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0), cv->eng, DNNL_MEMORY_NONE));
-    VL_CHECK(dnnl_memory_create(&e->dst, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), cv->eng, DNNL_MEMORY_NONE));
+    {
+        const dnnl_memory_desc_t *want_src = dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
+        const dnnl_memory_desc_t *want_dst = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
+        int64_t od = (shape[1] + 2 * g[8] - g[2]) / g[5] + 1;
+        int64_t oh = (shape[2] + 2 * g[9] - g[3]) / g[6] + 1;
+        int64_t ow = (shape[3] + 2 * g[10] - g[4]) / g[7] + 1;
+        int64_t sd[5] = {shape[0], g[0], shape[1], shape[2], shape[3]}, dd[5] = {shape[0], g[1], od, oh, ow};
+        dnnl_memory_desc_t plain_src, plain_dst;
+        vl_md(&plain_src, 5, sd, dt, dnnl_ncdhw);
+        vl_md(&plain_dst, 5, dd, dnnl_f32, dnnl_ncdhw);
+        if (dnnl_memory_desc_equal(want_src, &plain_src)) {
+            VL_CHECK(dnnl_memory_create(&e->src, want_src, cv->eng, DNNL_MEMORY_NONE));
+        } else {
+            dnnl_primitive_desc_t rpd = NULL;
+            VL_CHECK(dnnl_memory_create(&e->user_src, &plain_src, cv->eng, DNNL_MEMORY_NONE));
+            VL_CHECK(dnnl_memory_create(&e->src, want_src, cv->eng, DNNL_MEMORY_ALLOCATE));
+            VL_CHECK(dnnl_reorder_primitive_desc_create(&rpd, &plain_src, cv->eng, want_src, cv->eng, NULL));
+            dnnl_status_t st = dnnl_primitive_create(&e->src_reorder, rpd);
+            dnnl_primitive_desc_destroy(rpd);
+            VL_CHECK(st);
+        }
+        if (dnnl_memory_desc_equal(want_dst, &plain_dst)) {
+            VL_CHECK(dnnl_memory_create(&e->dst, want_dst, cv->eng, DNNL_MEMORY_NONE));
+        } else {
+            dnnl_primitive_desc_t rpd = NULL;
+            VL_CHECK(dnnl_memory_create(&e->user_dst, &plain_dst, cv->eng, DNNL_MEMORY_NONE));
+            VL_CHECK(dnnl_memory_create(&e->dst, want_dst, cv->eng, DNNL_MEMORY_ALLOCATE));
+            VL_CHECK(dnnl_reorder_primitive_desc_create(&rpd, want_dst, cv->eng, &plain_dst, cv->eng, NULL));
+            dnnl_status_t st = dnnl_primitive_create(&e->dst_reorder, rpd);
+            dnnl_primitive_desc_destroy(rpd);
+            VL_CHECK(st);
+        }
+    }
     vl_impl_name(pd, e->impl, sizeof(e->impl));
+    if (e->src_reorder || e->dst_reorder) {
+        size_t len = strlen(e->impl);
+        snprintf(e->impl + len, sizeof(e->impl) - len, "%s", " (+reorders)");
+    }
     e->valid = 1;
     *out = e;
 done:
@@ -430,12 +476,23 @@ int vl_conv3d_run(vl_conv3d *cv, const float *input, int64_t batch, int64_t d, i
         vl_f32_to_bf16(input, cv->scratch, count);
         src = cv->scratch;
     }
-    VL_CHECK(dnnl_memory_set_data_handle(e->src, src));
-    VL_CHECK(dnnl_memory_set_data_handle(e->dst, output));
     vl_omp_set_threads(threads);
+    if (e->src_reorder) {
+        VL_CHECK(dnnl_memory_set_data_handle(e->user_src, src));
+        dnnl_exec_arg_t rargs[2] = {{DNNL_ARG_FROM, e->user_src}, {DNNL_ARG_TO, e->src}};
+        VL_CHECK(dnnl_primitive_execute(e->src_reorder, cv->stream, 2, rargs));
+    } else {
+        VL_CHECK(dnnl_memory_set_data_handle(e->src, src));
+    }
+    if (e->dst_reorder) VL_CHECK(dnnl_memory_set_data_handle(e->user_dst, output));
+    else VL_CHECK(dnnl_memory_set_data_handle(e->dst, output));
     dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, e->src}, {DNNL_ARG_WEIGHTS, e->own_weights ? e->own_weights : cv->wmem},
                                {DNNL_ARG_DST, e->dst}, {DNNL_ARG_BIAS, cv->bmem}};
     VL_CHECK(dnnl_primitive_execute(e->prim, cv->stream, cv->bmem ? 4 : 3, args));
+    if (e->dst_reorder) {
+        dnnl_exec_arg_t rargs[2] = {{DNNL_ARG_FROM, e->dst}, {DNNL_ARG_TO, e->user_dst}};
+        VL_CHECK(dnnl_primitive_execute(e->dst_reorder, cv->stream, 2, rargs));
+    }
     VL_CHECK(dnnl_stream_wait(cv->stream));
 done:
     pthread_mutex_unlock(&cv->mu);

@@ -7,13 +7,17 @@ import VLServeBenchmarks
 struct BenchConvCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-conv",
-        abstract: "Benchmark the Conv3d patch embedding implementations against raw cblas_sgemm.",
+        abstract: "Benchmark the Conv3d patch embedding implementations on every GEMM backend and dtype.",
         discussion: """
-            Times direct, im2col, gemm and auto (PatchEmbedding.embed) and a raw cblas_sgemm on the same \
-            [N, 1176] x [1176, 1280] shape with seeded weights, in one run, interleaved. Prints the median time, \
-            GFLOP/s, the ratio to raw sgemm and the max abs difference to direct. N comes from --patches or from \
-            smart_resize of --image-size (default 1280x720 -> 4784 patches). Use a release build \
-            (swift build -c release) for meaningful numbers.
+            Times direct (float32 naive reference), conv (oneDNN convolution), im2col, gemm and auto \
+            (PatchEmbedding.embed) on each GEMM backend and dtype that runs here (openblas float32, onednn float32, \
+            onednn bfloat16 when the CPU has native bf16), and the raw library calls alone (cblas_sgemm, oneDNN \
+            matmul), on the same [N, 1176] x [1176, 1280] shape with seeded weights, in one run, interleaved. \
+            Prints the CPU, its features and the kernels, then per row the median time, GFLOP/s, the ratio to raw \
+            sgemm and to the raw call of the same backend and dtype, and the max abs difference to direct. \
+            --dtype and --gemm-backend restrict the rows (auto: all). N comes from --patches or from smart_resize \
+            of --image-size (default 1280x720 -> 4784 patches). Use a release build for meaningful numbers; \
+            OPENBLAS_CORETYPE, when set, picks the OpenBLAS kernel (the header names it).
             """)
 
     @Option(name: .customLong("image-size"), help: "Image size WxH; the patch count is that of its smart_resize.")
@@ -22,8 +26,14 @@ struct BenchConvCommand: ParsableCommand {
     @Option(help: "Patch count N (rows of pixel_values); overrides --image-size.")
     var patches: Int?
 
-    @Option(help: "OpenBLAS threads (default: all cores).")
+    @Option(help: "Threads of each GEMM, OpenBLAS and oneDNN alike (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: ArgumentHelp("Only rows of this dtype (auto: every dtype that runs here).", valueName: "dtype"))
+    var dtype: DTypeChoice = .auto
+
+    @Option(name: .customLong("gemm-backend"), help: ArgumentHelp("Only rows of this backend (auto: both).", valueName: "backend"))
+    var gemmBackend: GemmBackendChoice = .auto
 
     @Option(help: "Timed rounds per implementation (median reported).")
     var repeats: Int = 10
@@ -40,6 +50,21 @@ struct BenchConvCommand: ParsableCommand {
         if threads <= 0 { throw ValidationError("--threads must be positive") }
         if repeats <= 0 || directRepeats <= 0 { throw ValidationError("--repeats and --direct-repeats must be positive") }
         if let imageSize { _ = try Self.parseSize(imageSize) }
+        if dtype == .bfloat16 && !CPUFeatures.current.nativeBF16 {
+            throw ValidationError("--dtype bfloat16 needs native bf16 (avx512_bf16 or amx_bf16); this CPU has: "
+                                  + CPUFeatures.current.names.joined(separator: " "))
+        }
+        if dtype == .bfloat16 && gemmBackend == .openblas {
+            throw ValidationError("--gemm-backend openblas runs float32 only; use onednn (or auto) for bfloat16")
+        }
+    }
+
+    /// The configurations to time, after --dtype and --gemm-backend.
+    var selectedConfigurations: [GemmConfiguration] {
+        ConvBenchmark.configurations().filter { gemm in
+            (dtype == .auto || gemm.dtype.rawValue == dtype.rawValue)
+                && (gemmBackend == .auto || gemm.backend.rawValue == gemmBackend.rawValue)
+        }
     }
 
     static func parseSize(_ text: String) throws -> (width: Int, height: Int) {
@@ -64,14 +89,14 @@ struct BenchConvCommand: ParsableCommand {
             shape = " (\(w)x\(h) -> \(target.width)x\(target.height))"
         }
         let log = { (message: String) in FileHandle.standardError.write(Data("bench-conv: \(message)\n".utf8)) }
-        log("\(n) patches\(shape), [\(n), 1176] x [1176, 1280], \(threads) OpenBLAS thread(s), \(repeats) rounds")
+        log("\(n) patches\(shape), [\(n), 1176] x [1176, 1280], \(threads) thread(s), \(repeats) rounds; \(VisionInfo.summary)")
         let report = try ConvBenchmark.run(patches: n, threads: threads, repeats: repeats, directRepeats: directRepeats,
-                                           progress: log)
+                                           configurations: selectedConfigurations, progress: log)
         if json {
             print(try report.jsonLine())
         } else {
             print("\(n) patches\(shape), " + String(format: "%.2f", report.flops / 1e9)
-                + " GFLOP per run, \(report.threads) OpenBLAS thread(s), median of \(repeats) rounds")
+                + " GFLOP per run, \(report.threads) thread(s), median of \(repeats) rounds")
             print(report.table)
         }
     }
