@@ -2,7 +2,7 @@ import Foundation
 import Observability
 
 /// The engine: one dedicated thread (a Foundation `Thread`, not the cooperative pool) that owns the
-/// model (the patch embedder and the stub decoder) and runs `Scheduler.step()` while there is work.
+/// model (the vision encoder and the stub decoder) and runs `Scheduler.step()` while there is work.
 ///
 /// `submit` and `abort` are thread-safe and cheap (a lock and a signal); outputs are delivered on the
 /// engine thread through each request's callback, which must not block (write to a non-blocking
@@ -30,14 +30,14 @@ public final class Engine: @unchecked Sendable {
 
     private enum State { case idle, running, stopping, stopped }
 
-    /// `embedder` nil means images are accepted but not encoded (tests, text-only setups).
-    public init(configuration: EngineConfiguration, metrics: EngineMetrics, embedder: (any PatchEmbedder)?,
+    /// `encoder` nil means images are accepted but not encoded (tests, text-only setups).
+    public init(configuration: EngineConfiguration, metrics: EngineMetrics, encoder: (any VisionEncoder)?,
                 clock: any EngineClock = SystemClock(), logger: Logger) {
         self.configuration = configuration
         self.metrics = metrics
         self.clock = clock
         self.logger = logger
-        scheduler = Scheduler(configuration: configuration, metrics: metrics, embedder: embedder,
+        scheduler = Scheduler(configuration: configuration, metrics: metrics, encoder: encoder,
                               clock: clock, logger: logger)
     }
 

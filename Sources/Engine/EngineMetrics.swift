@@ -2,7 +2,7 @@ import Observability
 
 /// The engine's Prometheus metrics: vLLM's names, types and buckets (`vllm/v1/metrics/loggers.py`;
 /// openai-api.md §6.1), labelled `model_name` and `engine="0"`, plus VLServe's own `vlserve:*`
-/// image and vision-encoder metrics (the encoder ones labelled `conv_impl`).
+/// image and vision-encoder metrics (the encoder ones labelled by the encoder: `conv_impl`, `gemm_backend`, `dtype`).
 public final class EngineMetrics: Sendable {
     public static let ttftBuckets: [Double] = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75,
                                                1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0]
@@ -63,20 +63,22 @@ public final class EngineMetrics: Sendable {
     public let imageQueueTime: Histogram
     /// Requests refused before the engine (`reason` = queue_full).
     public let rejectedQueueFull: Counter
-    public let convImplementation: String
-    /// Per batched patch-embedding call (seconds), `conv_impl` labelled.
+    /// Labels of the encoder metrics (from `VisionEncoder.metricLabels`).
+    public let encoderLabels: [(String, String)]
+    /// Per vision-encoder call (all images admitted in a step; seconds), labelled by `encoderLabels`.
     public let encoderBatchTime: Histogram
-    /// Patch rows per batched call, `conv_impl` labelled.
+    /// Patch rows per encoder call, labelled by `encoderLabels`.
     public let encoderBatchPatches: Histogram
-    /// Per request: the encoder time of the batch it was in (seconds), `conv_impl` labelled.
+    /// Per request: the time of the encoder call that encoded its images (seconds), labelled by `encoderLabels`.
     public let requestEncoderTime: Histogram
     public let encodedImages: Counter
     public let encodedPatches: Counter
 
-    /// Registers everything in `registry`. `convImplementation` labels the encoder metrics.
-    public init(registry: MetricsRegistry, modelName: String, maxModelLen: Int, convImplementation: String) {
+    /// Registers everything in `registry`. `encoderLabels` label the encoder metrics (`conv_impl`,
+    /// `gemm_backend`, `dtype`; none without an encoder).
+    public init(registry: MetricsRegistry, modelName: String, maxModelLen: Int, encoderLabels: [(String, String)]) {
         self.registry = registry
-        self.convImplementation = convImplementation
+        self.encoderLabels = encoderLabels
         let base = [("model_name", modelName), ("engine", "0")]
         let r = registry
         running = r.gauge("vllm:num_requests_running", help: "Number of requests in model execution batches.", labels: base)
@@ -126,7 +128,7 @@ public final class EngineMetrics: Sendable {
                                      buckets: Self.visionSecondsBuckets, labels: base)
         rejectedQueueFull = r.counter("vlserve:requests_rejected", help: "Requests refused with 503 before reaching the engine.",
                                       labels: base + [("reason", "queue_full")])
-        let conv = base + [("conv_impl", convImplementation)]
+        let conv = base + encoderLabels
         encoderBatchTime = r.histogram("vlserve:vision_encoder_batch_seconds",
                                        help: "Time of one batched patch-embedding call (all images admitted in a step), in seconds.",
                                        buckets: Self.visionSecondsBuckets, labels: conv)

@@ -49,12 +49,15 @@ public final class Scheduler {
         var contextTokens: Int { promptTokens + generator.tokenCount }
         /// Patch rows still to encode (0 once encoded, or after a preemption).
         var pendingPatches: Int { images.isEmpty ? 0 : patchCount }
+        /// The encoder's output for this sequence's images, held from encoding until its prefill (the first
+        /// token) has consumed it, as vLLM's encoder cache does.
+        var embeddings: [EncodedImage] = []
     }
 
     public let configuration: EngineConfiguration
     public let metrics: EngineMetrics
     let clock: any EngineClock
-    let embedder: (any PatchEmbedder)?
+    let encoder: (any VisionEncoder)?
     let logger: Logger
     let decoder: StubDecoder
 
@@ -66,11 +69,11 @@ public final class Scheduler {
     /// The simulated KV cache (`vllm:kv_cache_usage_perc`).
     public private(set) var kvCache: KVCacheBudget
 
-    public init(configuration: EngineConfiguration, metrics: EngineMetrics, embedder: (any PatchEmbedder)?,
+    public init(configuration: EngineConfiguration, metrics: EngineMetrics, encoder: (any VisionEncoder)?,
                 clock: any EngineClock, logger: Logger) {
         self.configuration = configuration
         self.metrics = metrics
-        self.embedder = embedder
+        self.encoder = encoder
         self.clock = clock
         self.logger = logger
         decoder = StubDecoder(eosInterval: configuration.eosInterval)
@@ -197,6 +200,9 @@ public final class Scheduler {
         for sequence in running where emitToken(sequence, now: now, isFirst: false) {
             stillRunning.append(sequence)
         }
+        for sequence in admitted {
+            sequence.embeddings = []  // the prefill consumed them
+        }
         for sequence in admitted where emitToken(sequence, now: now, isFirst: sequence.firstTokenAt == 0) {
             stillRunning.append(sequence)
         }
@@ -231,33 +237,39 @@ public final class Scheduler {
         if !preempted.isEmpty { waiting.insert(contentsOf: preempted.reversed(), at: 0) }
     }
 
-    /// Runs the batch through the embedder; returns the sequences that did not fail.
+    /// Runs one encoder call over every admitted image (in admission order); returns the sequences that did
+    /// not fail. Pixels are released as soon as the call returns.
     private func encodeImages(_ admitted: [Sequence], patches: Int) -> [Sequence] {
         let encoding = Set(admitted.filter { $0.pendingPatches > 0 }.map(\.ticket))
-        guard let embedder else {
+        guard let encoder else {
             for sequence in admitted { sequence.images = [] }
             return admitted
         }
-        let width = embedder.inputWidth
-        var batch: [Float] = []
-        batch.reserveCapacity(patches * width)
-        var imageCount = 0
-        for sequence in admitted {
-            for image in sequence.images {
-                batch.append(contentsOf: image.pixelValues)
-                imageCount += 1
-            }
-            sequence.images = []  // free the pixels as soon as they are in the batch
+        var images: [EngineImage] = []
+        for sequence in admitted where encoding.contains(sequence.ticket) {
+            images.append(contentsOf: sequence.images)
+            sequence.images = []  // the batch holds the only reference now
         }
+        let imageCount = images.count
+        let expectedRows = images.map(\.patchCount)
         let start = clock.now()
-        let failure: String?
+        var failure: String?
+        var outputs: [EncodedImage] = []
         do {
-            let output = try embedder.embed(pixelValues: batch, rows: patches)
-            failure = output.isEmpty && patches > 0 ? "the patch embedding returned no rows" : nil
+            outputs = try encoder.encode(images)
+            if outputs.map(\.rows) != expectedRows {
+                failure = "the vision encoder returned \(outputs.map(\.rows)) rows for images of \(expectedRows) patches"
+            }
         } catch {
-            failure = "the patch embedding failed: \(error)"
+            failure = "the vision encoder failed: \(error)"
         }
-        batch = []
+        images = []
+        var next = 0
+        for sequence in admitted where encoding.contains(sequence.ticket) && failure == nil {
+            sequence.embeddings = Array(outputs[next..<next + sequence.imageCount])
+            next += sequence.imageCount
+        }
+        outputs = []
         let seconds = clock.now() - start
         counters.encoderBatches += 1
         counters.encodedImages += imageCount
@@ -309,6 +321,7 @@ public final class Scheduler {
     private func finish(_ sequence: Sequence, reason: EngineFinishReason, stop: EngineStopReason?, text: String,
                         token: Int32?, now: Double, error: String?, isFirst: Bool = false) {
         sequence.images = []
+        sequence.embeddings = []
         kvCache.free(sequence.heldBlocks)
         sequence.heldBlocks = 0
         let completion = sequence.generator.tokenCount

@@ -5,7 +5,7 @@ import Observability
 import VisionCore
 
 /// The whole server: HTTP transport, application, image worker pool, and the engine with its
-/// patch embedder. `start()` binds and starts everything; `shutdown(drainTimeout:)` stops
+/// vision encoder. `start()` binds and starts everything; `shutdown(drainTimeout:)` stops
 /// accepting, lets in-flight responses finish, then stops the engine and the pool.
 public final class VLServer: @unchecked Sendable {
     public let engine: Engine
@@ -19,20 +19,21 @@ public final class VLServer: @unchecked Sendable {
 
     /// Assembles a server from parts (tests pass seeded weights and port 0).
     /// - Parameters:
-    ///   - embedder: the patch embedding the engine runs; nil skips encoding (images still count as tokens).
+    ///   - encoder: the vision encoder the engine runs; nil skips encoding (images still count as tokens).
     ///   - preprocessThreads: threads of the image worker pool (≥ 1).
     ///   - memoryTrimInterval: least seconds between two `malloc_trim` calls when the engine goes idle; 0 disables.
     public init(app configuration: AppConfiguration, engine engineConfiguration: EngineConfiguration,
-                server: ServerConfiguration, embedder: (any PatchEmbedder)?, preprocessor: ImagePreprocessor,
+                server: ServerConfiguration, encoder: (any VisionEncoder)?, preprocessor: ImagePreprocessor,
                 preprocessThreads: Int, memoryTrimInterval: Double = 5, clock: any EngineClock = SystemClock(),
                 logger: Logger) throws {
         self.logger = logger
         registry = MetricsRegistry()
         ProcessMetrics.register(in: registry)
+        VisionInfoMetric.register(in: registry, encoder: encoder)
         let metrics = EngineMetrics(registry: registry, modelName: configuration.primaryModelName,
                                     maxModelLen: configuration.maxModelLen,
-                                    convImplementation: embedder?.implementationName ?? "none")
-        engine = Engine(configuration: engineConfiguration, metrics: metrics, embedder: embedder, clock: clock,
+                                    encoderLabels: encoder?.metricLabels ?? [])
+        engine = Engine(configuration: engineConfiguration, metrics: metrics, encoder: encoder, clock: clock,
                         logger: logger.with(label: "engine"))
         pool = WorkerPool(threadCount: preprocessThreads, name: "vlserve-image")
         let pipeline = ImagePipeline(loader: MediaLoader(options: configuration.media), preprocessor: preprocessor)
@@ -81,6 +82,10 @@ public struct ServeOptions: Sendable {
     /// A safetensors file or directory; nil = the model directory's, else seeded weights.
     public var weightsPath: String?
     public var convImplementation: Conv3dImplementation
+    /// `--dtype` of the vision GEMMs (auto: bfloat16 for bf16 weights on a CPU with native bf16).
+    public var dtype: DTypeChoice = .auto
+    /// `--gemm-backend` of the vision GEMMs (auto: openblas for float32, onednn for bfloat16).
+    public var gemmBackend: GemmBackendChoice = .auto
     /// Overrides the preprocessor's `max_pixels` (the resize budget) when set.
     public var maxPixels: Int?
     /// Overrides the preprocessor's `min_pixels` when set.
@@ -124,9 +129,14 @@ extension VLServer {
         let (weights, description) = try VisionWeights.load(modelDirectory: options.modelDirectory,
                                                             weightsPath: options.weightsPath)
         logger.notice("weights: \(description)")
-        let embedder = VisionPatchEmbedder(embedding: try weights.patchEmbedding(), implementation: options.convImplementation)
-        logger.notice("patch embedding: conv implementation \(options.convImplementation.rawValue), "
-                        + "[N, \(embedder.inputWidth)] -> [N, \(weights.config.hiddenSize)]")
+        let gemm = try GemmConfiguration.resolve(dtype: options.dtype, backend: options.gemmBackend,
+                                                 weightsAreBFloat16: weights.isBFloat16)
+        let encoder = PatchEmbeddingEncoder(embedding: try weights.patchEmbedding(gemm: gemm),
+                                            implementation: options.convImplementation)
+        logger.notice("vision: \(VisionInfo.summary); \(VisionThreads.count) GEMM thread(s)")
+        logger.notice("patch embedding: conv implementation \(options.convImplementation.rawValue), dtype \(gemm.dtype.rawValue) "
+                        + "(--dtype \(options.dtype.rawValue)), backend \(gemm.backend.rawValue), "
+                        + "[N, \(encoder.embedding.inputSize)] -> [N, \(weights.config.hiddenSize)], kernel \(encoder.kernelName)")
         let cost = options.engine.costModel
         logger.notice("engine: max_num_seqs \(options.engine.maxNumSeqs), max_num_batched_tokens \(options.engine.maxNumBatchedTokens), "
                         + "max_patches_per_step \(options.engine.maxPatchesPerStep), max_waiting_requests \(options.engine.maxWaitingRequests), "
@@ -137,7 +147,7 @@ extension VLServer {
                         + "max_pixels \(preprocessorConfig.maxPixels), auth \(options.app.apiKeys.isEmpty ? "off" : "on"), "
                         + "image threads \(options.preprocessThreads), "
                         + "memory trim \(options.memoryTrimInterval > 0 ? "every ≥ \(options.memoryTrimInterval) s when idle" : "off")")
-        return try VLServer(app: options.app, engine: options.engine, server: options.server, embedder: embedder,
+        return try VLServer(app: options.app, engine: options.engine, server: options.server, encoder: encoder,
                             preprocessor: ImagePreprocessor(config: preprocessorConfig),
                             preprocessThreads: options.preprocessThreads,
                             memoryTrimInterval: options.memoryTrimInterval, logger: logger)

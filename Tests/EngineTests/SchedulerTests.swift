@@ -3,22 +3,6 @@ import Observability
 import Testing
 @testable import Engine
 
-/// Records every batch it is asked to embed.
-final class FakeEmbedder: PatchEmbedder, @unchecked Sendable {
-    let implementationName = "fake"
-    let inputWidth = 2
-    var batches: [(rows: Int, firstValues: [Float])] = []
-    var failing = false
-
-    func embed(pixelValues: [Float], rows: Int) throws -> [Float] {
-        struct Failure: Error {}
-        if failing { throw Failure() }
-        precondition(pixelValues.count == rows * inputWidth)
-        batches.append((rows, stride(from: 0, to: pixelValues.count, by: 2).map { pixelValues[$0] }))
-        return Array(repeating: 0, count: rows * 4)
-    }
-}
-
 /// Collects outputs delivered to one request's callback.
 final class OutputLog: @unchecked Sendable {
     private let lock = NSLock()
@@ -38,8 +22,8 @@ func makeScheduler(_ configuration: EngineConfiguration, embedder: FakeEmbedder?
                    clock: FakeClock = FakeClock()) -> (Scheduler, MetricsRegistry) {
     let registry = MetricsRegistry()
     let metrics = EngineMetrics(registry: registry, modelName: "m", maxModelLen: configuration.maxModelLen,
-                                convImplementation: embedder?.implementationName ?? "none")
-    return (Scheduler(configuration: configuration, metrics: metrics, embedder: embedder, clock: clock,
+                                encoderLabels: embedder?.metricLabels ?? [])
+    return (Scheduler(configuration: configuration, metrics: metrics, encoder: embedder, clock: clock,
                       logger: .silent()), registry)
 }
 
@@ -141,7 +125,7 @@ func makeScheduler(_ configuration: EngineConfiguration, embedder: FakeEmbedder?
                                         arrivalTime: 0), ticket: EngineTicket(rawValue: 2), onOutput: textOnly.append)
         while scheduler.step() {}
         #expect(withImage.finish == .error)
-        #expect(withImage.outputs.last?.errorMessage?.contains("patch embedding") == true)
+        #expect(withImage.outputs.last?.errorMessage?.contains("vision encoder failed") == true)
         #expect(textOnly.finish == .length)
     }
 
@@ -174,8 +158,8 @@ func makeScheduler(_ configuration: EngineConfiguration, embedder: FakeEmbedder?
     @Test func runsRequestsOnItsThreadAndRejectsPastTheQueueBound() async throws {
         let registry = MetricsRegistry()
         let configuration = EngineConfiguration(maxNumSeqs: 4, maxWaitingRequests: 8, costModel: .zero)
-        let metrics = EngineMetrics(registry: registry, modelName: "m", maxModelLen: 1024, convImplementation: "fake")
-        let engine = Engine(configuration: configuration, metrics: metrics, embedder: FakeEmbedder(), logger: .silent())
+        let metrics = EngineMetrics(registry: registry, modelName: "m", maxModelLen: 1024, encoderLabels: [("conv_impl", "fake")])
+        let engine = Engine(configuration: configuration, metrics: metrics, encoder: FakeEmbedder(), logger: .silent())
         // Not started yet: everything waits in the inbox, so the bound is exact.
         let logs = (0..<8).map { _ in OutputLog() }
         for (i, log) in logs.enumerated() {
@@ -201,10 +185,10 @@ func makeScheduler(_ configuration: EngineConfiguration, embedder: FakeEmbedder?
 
     @Test func abortReachesARunningRequest() async throws {
         let registry = MetricsRegistry()
-        let metrics = EngineMetrics(registry: registry, modelName: "m", maxModelLen: 1024, convImplementation: "fake")
+        let metrics = EngineMetrics(registry: registry, modelName: "m", maxModelLen: 1024, encoderLabels: [("conv_impl", "fake")])
         // 1 ms per step so the request is still running when the abort arrives.
         let engine = Engine(configuration: EngineConfiguration(costModel: CostModel(decodeStepMs: 1, perSequenceMs: 0, prefillMsPer1kTokens: 0)),
-                            metrics: metrics, embedder: nil, logger: .silent())
+                            metrics: metrics, encoder: nil, logger: .silent())
         engine.start()
         let log = OutputLog()
         let ticket = try engine.submit(EngineRequest(requestID: "long", promptTokenIDs: [1],
@@ -219,9 +203,9 @@ func makeScheduler(_ configuration: EngineConfiguration, embedder: FakeEmbedder?
     }
 
     @Test func shutdownAbortsWhatIsLeft() async throws {
-        let metrics = EngineMetrics(registry: MetricsRegistry(), modelName: "m", maxModelLen: 1024, convImplementation: "fake")
+        let metrics = EngineMetrics(registry: MetricsRegistry(), modelName: "m", maxModelLen: 1024, encoderLabels: [("conv_impl", "fake")])
         let engine = Engine(configuration: EngineConfiguration(costModel: CostModel(decodeStepMs: 1, perSequenceMs: 0, prefillMsPer1kTokens: 0)),
-                            metrics: metrics, embedder: nil, logger: .silent())
+                            metrics: metrics, encoder: nil, logger: .silent())
         engine.start()
         let log = OutputLog()
         _ = try engine.submit(EngineRequest(requestID: "long", promptTokenIDs: [1],

@@ -166,9 +166,9 @@ func startServer(app: AppConfiguration = AppConfiguration(servedModelNames: ["te
                  logger: Logger = .silent())
     throws -> (VLServer, Int) {
     let weights = VisionWeights.seeded(config: VisionConfig())
-    let embedder = VisionPatchEmbedder(embedding: try weights.patchEmbedding(), implementation: .auto)
+    let encoder = PatchEmbeddingEncoder(embedding: try weights.patchEmbedding(), implementation: .auto)
     let server = try VLServer(app: app, engine: engine, server: testServerConfiguration(),
-                              embedder: embedder, preprocessor: ImagePreprocessor(config: .qwen25VLDefault),
+                              encoder: encoder, preprocessor: ImagePreprocessor(config: .qwen25VLDefault),
                               preprocessThreads: 1, logger: logger)
     let port = try server.start()
     return (server, port)

@@ -1,0 +1,24 @@
+/// The vision work the engine runs on its thread: the one seam between the engine and the vision code.
+/// The engine hands over the images admitted in a step, in order, and keeps what comes back until the
+/// sequence's prefill has consumed it. VLServeKit adapts VisionCore's encoders (the patch embedding today,
+/// the whole tower later) to it; tests use a fake.
+public protocol VisionEncoder: AnyObject {
+    /// Labels of the encoder metrics, e.g. `[("conv_impl", "gemm"), ("gemm_backend", "onednn"),
+    /// ("dtype", "bfloat16")]`.
+    var metricLabels: [(String, String)] { get }
+    /// Encodes one step's images. Returns one output per image, in order. Called only on the engine thread.
+    func encode(_ images: [EngineImage]) throws -> [EncodedImage]
+}
+
+/// One image's encoder output: `values` is `[rows, width]` row-major (the patch embeddings `[N, 1280]`).
+public struct EncodedImage: Sendable {
+    public var rows: Int
+    public var width: Int
+    public var values: [Float]
+
+    public init(rows: Int, width: Int, values: [Float]) {
+        self.rows = rows
+        self.width = width
+        self.values = values
+    }
+}
