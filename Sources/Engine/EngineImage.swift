@@ -1,6 +1,7 @@
 /// An image ready for the engine: Qwen2.5-VL `pixel_values` rows and its grid.
 public struct EngineImage: Sendable {
-    /// `[patchCount, 1176]` row-major (qwen-vision.md §1.8 order).
+    /// `[patchCount, 1176]` row-major (qwen-vision.md §1.8 order), or `[patchCount, 588]` (one temporal frame
+    /// per patch) for an encoder that folds a still image's frames.
     public var pixelValues: [Float]
     public var gridT: Int
     public var gridH: Int

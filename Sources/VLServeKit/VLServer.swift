@@ -148,7 +148,7 @@ extension VLServer {
                         + "image threads \(options.preprocessThreads), "
                         + "memory trim \(options.memoryTrimInterval > 0 ? "every ≥ \(options.memoryTrimInterval) s when idle" : "off")")
         return try VLServer(app: options.app, engine: options.engine, server: options.server, encoder: encoder,
-                            preprocessor: ImagePreprocessor(config: preprocessorConfig),
+                            preprocessor: ImagePreprocessor(config: preprocessorConfig, framesPerPatch: encoder.framesPerPatch),
                             preprocessThreads: options.preprocessThreads,
                             memoryTrimInterval: options.memoryTrimInterval, logger: logger)
     }

@@ -63,6 +63,7 @@ public struct Conv3d: Sendable {
         case .conv: return "conv: onednn " + convolution.kernelName(batch: batch, input: Extent3(t: depth, h: height, w: width))
         case .im2col: return "im2col: " + linear.kernelName(rows: max(1, batch * voxels))
         case .gemm, .auto: return "gemm: " + linear.kernelName(rows: max(1, batch))
+        case .folded: return "folded: patch embedding only"
         }
     }
 
@@ -126,6 +127,9 @@ public struct Conv3d: Sendable {
                 case .conv: try convForward(base, shape: shape, into: buffer.baseAddress!)
                 case .im2col: try im2colForward(base, shape: shape, into: buffer.baseAddress!)
                 case .gemm, .auto: try gemmForward(base, shape: shape, into: buffer.baseAddress!)
+                case .folded:
+                    throw .foldedNotApplicable(reason: "it is a patch-embedding (PatchEmbedding) implementation for still "
+                        + "images, not a general Conv3d one")
                 }
             } catch {
                 failure = error

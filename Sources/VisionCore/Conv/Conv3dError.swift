@@ -10,6 +10,8 @@ public enum Conv3dError: Error, CustomStringConvertible, Sendable, Equatable {
     case gemmNotApplicable(reason: String)
     /// The GEMM or convolution library failed or cannot run the requested dtype.
     case backend(String)
+    /// `.folded` was asked of a general `Conv3d`, or of rows whose temporal frames differ.
+    case foldedNotApplicable(reason: String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum Conv3dError: Error, CustomStringConvertible, Sendable, Equatable {
         case .gemmNotApplicable(let r):
             "the zero-copy 'gemm' Conv3d implementation does not apply: \(r); use 'im2col' or 'auto'"
         case .backend(let m): "Conv3d backend error: \(m)"
+        case .foldedNotApplicable(let r): "the 'folded' patch embedding does not apply: \(r); use 'gemm' or 'auto'"
         }
     }
 }

@@ -18,4 +18,10 @@ public enum Conv3dImplementation: String, CaseIterable, Sendable {
     case gemm
     /// `gemm` where it applies, else `im2col`.
     case auto
+    /// Still images only, on the patch embedding (`PatchEmbedding`, not a general `Conv3d`): a still image's
+    /// temporal frames are identical, so `x·W_t0 + x·W_t1 = x·(W_t0 + W_t1)`. The weight is summed over
+    /// its temporal axis once at load (`[out, 3·14·14]`, K 1176 → 588) and the GEMM reads one frame per
+    /// patch: half the FLOPs, and the server's preprocessor writes half the pixels. Given full
+    /// `[N, 1176]` rows it checks that both frames are equal and throws otherwise.
+    case folded
 }

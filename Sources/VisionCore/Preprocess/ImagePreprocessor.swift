@@ -31,14 +31,18 @@ public struct ImagePreprocessor: Sendable {
     public let config: PreprocessorConfig
     /// Threads the resize and patchify phases may use (1 = the calling thread only; results are identical).
     public let threads: Int
+    /// Temporal frames written per patch row: `temporalPatchSize` (2, transformers' `pixel_values [N, 1176]`),
+    /// or 1 for the `folded` patch embedding of still images (`[N, 588]`: the duplicate frame is never written).
+    public let framesPerPatch: Int
     /// The exact normalised float32 value per channel and uint8 value (`[3 * 256]`).
     let table: [Float]
 
     /// `threads` > 1 splits the resize and patchify rows over that many GCD worker threads; keep 1 where
-    /// requests already run in parallel.
-    public init(config: PreprocessorConfig, threads: Int = 1) {
+    /// requests already run in parallel. `framesPerPatch` nil means `config.temporalPatchSize`.
+    public init(config: PreprocessorConfig, threads: Int = 1, framesPerPatch: Int? = nil) {
         self.config = config
         self.threads = max(1, threads)
+        self.framesPerPatch = max(1, min(framesPerPatch ?? config.temporalPatchSize, config.temporalPatchSize))
         self.table = Patchifier.normalizationTable(config)
     }
 
@@ -88,7 +92,7 @@ public struct ImagePreprocessor: Sendable {
         let resized = BicubicResampler.resize(image, width: w, height: h, threads: threads)
         timing.resizeSeconds = Self.seconds(since: t0)
         let t1 = ContinuousClock.now
-        let result = Patchifier.fast(resized, config: config, table: table, threads: threads)
+        let result = Patchifier.fast(resized, config: config, table: table, threads: threads, frames: framesPerPatch)
         timing.patchifySeconds = Self.seconds(since: t1)
         return result
     }

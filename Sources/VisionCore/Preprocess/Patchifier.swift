@@ -36,12 +36,14 @@ public enum Patchifier {
         return (image.height / config.patchSize, image.width / config.patchSize)
     }
 
-    /// Fast path: `pixel_values [gh*gw, D]` from a resized image.
+    /// Fast path: `pixel_values [gh*gw, D]` from a resized image. `frames` (default `temporalPatchSize`)
+    /// is how many of the identical temporal frames each row holds: 1 gives `[N, 3*P*P]` for the folded
+    /// still-image patch embedding.
     public static func fast(_ image: RGBImage, config: PreprocessorConfig,
-                            table: [Float]? = nil, useC: Bool = true, threads: Int = 1) -> PreprocessedImage {
+                            table: [Float]? = nil, useC: Bool = true, threads: Int = 1, frames: Int? = nil) -> PreprocessedImage {
         let (gh, gw) = grid(image, config)
-        let P = config.patchSize, T = config.temporalPatchSize, M = config.mergeSize
-        let D = config.patchDimension
+        let P = config.patchSize, T = max(1, frames ?? config.temporalPatchSize), M = config.mergeSize
+        let D = 3 * T * P * P
         let n = gh * gw
         let lut = table ?? normalizationTable(config)
         let width = image.width

@@ -138,6 +138,6 @@ struct Conv3dImplementationTests {
 
     @Test func implementationNamesParse() {
         #expect(Conv3dImplementation(rawValue: "im2col") == .im2col)
-        #expect(Conv3dImplementation.allCases.map(\.rawValue) == ["direct", "conv", "im2col", "gemm", "auto"])
+        #expect(Conv3dImplementation.allCases.map(\.rawValue) == ["direct", "conv", "im2col", "gemm", "auto", "folded"])
     }
 }
