@@ -8,13 +8,17 @@
   scripts/bench-vision.py --check-encode out.safetensors IMAGE   # verify a `vlserve encode` file (seeded weights)
 
 What it does, all on the same shape ([N, 1176] x [1176, 1280], N from smart_resize of --image-size) and threads:
-  1. runs `vlserve bench-conv --json` (direct, im2col, gemm, auto and raw cblas_sgemm, VLServe's seeded weights);
+  1. runs `vlserve bench-conv --json` (every implementation on every GEMM backend and dtype that runs here, and
+     the raw cblas_sgemm and oneDNN matmul calls, VLServe's seeded weights; it names the CPU and kernels);
   2. times torch.nn.Conv3d(3, 1280, (2,14,14), stride=(2,14,14), bias=False) on [N, 3, 2, 14, 14] and
-     torch.nn.functional.linear on the same data viewed [N, 1176] (VLServe's seeded weight, float32, no_grad);
+     torch.nn.functional.linear on the same data viewed [N, 1176] (VLServe's seeded weight, no_grad), in float32
+     and in bfloat16 (module, weight and input cast to bfloat16, as a bf16 deployment runs them);
   3. times transformers' Qwen2VLImageProcessor (torchvision backend, the default) and Qwen2VLImageProcessorPil
      from the JPEG bytes to pixel_values, and `vlserve bench-preprocess` if that command exists;
-  4. prints one table with every row's median ms, GFLOP/s and ratios, and the brief's targets
-     (gemm >= 0.95x sgemm, im2col >= 0.8x sgemm, gemm >= 2.5x torch Conv3d).
+  4. prints one table with every row's median ms, GFLOP/s and ratios against raw sgemm and against torch's
+     Conv3d and F.linear in the row's own dtype, and the issue's bars measured in this run.
+OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are left as they are (the bench-conv header names the OpenBLAS kernel); to see a
+user's machine, run this script with both unset (`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ...`).
 """
 import argparse
 import io
@@ -118,23 +122,26 @@ def run_vlserve_conv(vlserve, args, patches):
 
 
 def run_torch(patches, threads, repeats):
+    """Median ms of torch Conv3d and F.linear in float32 and bfloat16: {("conv"|"linear", dtype): ms}."""
     import torch
     torch.set_num_threads(threads)
     w = torch.from_numpy(seeded_patch_embed_weight().copy())
     gen = torch.Generator().manual_seed(1)
     x = (torch.rand((patches, 3, 2, 14, 14), generator=gen) * 4 - 2).contiguous()
-    conv = torch.nn.Conv3d(3, 1280, (2, 14, 14), stride=(2, 14, 14), bias=False)
-    with torch.no_grad():
-        conv.weight.copy_(w)
-    x2 = x.view(patches, 1176)
-    w2 = w.view(1280, 1176)
-    with torch.no_grad():
-        y_conv = conv(x).view(patches, 1280)
-        y_lin = torch.nn.functional.linear(x2, w2)
-        diff = (y_conv - y_lin).abs().max().item()
-        conv_ms = median_ms(lambda: conv(x), repeats)
-        lin_ms = median_ms(lambda: torch.nn.functional.linear(x2, w2), repeats)
-    return conv_ms, lin_ms, diff, torch.__version__
+    times = {}
+    for dtype in (torch.float32, torch.bfloat16):
+        conv = torch.nn.Conv3d(3, 1280, (2, 14, 14), stride=(2, 14, 14), bias=False)
+        with torch.no_grad():
+            conv.weight.copy_(w)
+        conv = conv.to(dtype)
+        xd = x.to(dtype)
+        x2 = xd.view(patches, 1176)
+        w2 = w.view(1280, 1176).to(dtype)
+        name = "float32" if dtype == torch.float32 else "bfloat16"
+        with torch.no_grad():
+            times[("conv", name)] = median_ms(lambda: conv(xd), repeats)
+            times[("linear", name)] = median_ms(lambda: torch.nn.functional.linear(x2, w2), repeats)
+    return times, torch.__version__
 
 
 def run_processors(jpeg, repeats):
@@ -159,7 +166,7 @@ def run_processors(jpeg, repeats):
     return results, decode_ms
 
 
-def run_vlserve_preprocess(vlserve, jpeg_path, repeats):
+def run_vlserve_preprocess(vlserve, jpeg_path, repeats, frames=2):
     """`vlserve bench-preprocess` (the image helper's command), if it exists: returns its stdout or None."""
     root = subprocess.run([vlserve, "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if "bench-preprocess" not in root.stdout:
@@ -172,6 +179,10 @@ def run_vlserve_preprocess(vlserve, jpeg_path, repeats):
         cmd += ["--iterations", str(repeats)]
     if "--json" in probe.stdout:
         cmd += ["--json"]
+    if frames != 2:
+        if "--frames-per-patch" not in probe.stdout:
+            return None
+        cmd += ["--frames-per-patch", str(frames)]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return r.stdout.strip() if r.returncode == 0 else f"(failed: {r.stderr.strip()})"
 
@@ -234,46 +245,55 @@ def main():
     flops = 2.0 * patches * 1176 * 1280
     vlserve = find_vlserve(args.vlserve)
 
-    rows = []  # (name, ms)
+    rows = []  # (name, dtype, ms)
     ours = None
     if vlserve:
         ours = run_vlserve_conv(vlserve, args, patches)
         for r in ours["results"]:
-            rows.append((f"vlserve {r['impl']}" if r["impl"] != "sgemm" else "raw cblas_sgemm (OpenBLAS)", r["median_ms"],
-                         r["max_abs_diff"]))
+            rows.append((f"vlserve {r['impl']} ({r.get('backend', 'openblas')})", r.get("dtype", "float32"), r["median_ms"]))
     else:
         print("warning: no vlserve executable found (build with `swift build -c release`); torch rows only", file=sys.stderr)
     print(f"timing torch on [{patches}, 3, 2, 14, 14] with {args.threads} thread(s)...", file=sys.stderr)
-    conv_ms, lin_ms, torch_diff, torch_version = run_torch(patches, args.threads, args.repeats)
-    rows.append((f"torch {torch_version} Conv3d", conv_ms, None))
-    rows.append((f"torch {torch_version} F.linear", lin_ms, torch_diff))
+    torch_ms, torch_version = run_torch(patches, args.threads, args.repeats)
+    for (op, dtype), ms in torch_ms.items():
+        rows.append((f"torch {torch_version} {'Conv3d' if op == 'conv' else 'F.linear'}", dtype, ms))
 
     print()
+    if ours:
+        print(f"CPU: {ours.get('cpu', '?')} [{' '.join(ours.get('cpu_features', []))}]; OpenBLAS core "
+              f"{ours.get('blas_core', '?')}; oneDNN {ours.get('onednn', '?')}; torch {torch_version}")
     print(f"Patch embedding, {args.image_size} -> {rw}x{rh} = {patches} patches: [{patches}, 1176] x [1176, 1280], "
           f"{flops / 1e9:.2f} GFLOP, {args.threads} thread(s), median of {args.repeats}")
-    header = f"{'implementation':<34}{'median ms':>11}{'GFLOP/s':>10}{'vs sgemm':>10}{'vs torch Conv3d':>17}{'vs torch Linear':>17}"
+    header = (f"{'implementation':<36}{'dtype':<10}{'median ms':>10}{'GFLOP/s':>9}{'vs sgemm':>10}"
+              f"{'vs torch Conv3d':>17}{'vs torch Linear':>17}")
     print(header)
     print("-" * len(header))
-    sgemm_ms = next((ms for n, ms, _ in rows if n.startswith("raw cblas_sgemm")), None)
-    for name, ms, _ in rows:
+    sgemm_ms = next((ms for n, _, ms in rows if n.startswith("vlserve sgemm")), None)
+    for name, dtype, ms in rows:
+        if ms is None:
+            continue
         vs_sgemm = f"{sgemm_ms / ms:.3f}x" if sgemm_ms else "-"
-        print(f"{name:<34}{ms:>11.2f}{flops / ms / 1e6:>10.1f}{vs_sgemm:>10}{conv_ms / ms:>16.2f}x{lin_ms / ms:>16.2f}x")
+        conv_ms, lin_ms = torch_ms[("conv", dtype)], torch_ms[("linear", dtype)]
+        print(f"{name:<36}{dtype:<10}{ms:>10.2f}{flops / ms / 1e6:>9.1f}{vs_sgemm:>10}{conv_ms / ms:>16.2f}x{lin_ms / ms:>16.2f}x")
     if ours:
-        by = {r["impl"]: r for r in ours["results"]}
-        gemm, im2col = by.get("gemm"), by.get("im2col")
+        results = ours["results"]
         print()
-        print("targets (this run):")
-        if gemm:
-            print(f"  gemm >= 0.95x raw sgemm GFLOP/s:   {gemm['ratio_to_sgemm']:.3f}x  "
-                  f"{'PASS' if gemm['ratio_to_sgemm'] >= 0.95 else 'FAIL'}")
-        if im2col:
-            print(f"  im2col >= 0.8x raw sgemm GFLOP/s:  {im2col['ratio_to_sgemm']:.3f}x  "
-                  f"{'PASS' if im2col['ratio_to_sgemm'] >= 0.8 else 'FAIL'}")
-        if gemm:
-            r = conv_ms / gemm["median_ms"]
-            print(f"  gemm >= 2.5x torch Conv3d speed:   {r:.2f}x  {'PASS' if r >= 2.5 else 'FAIL'}")
-        print(f"  max abs diff to direct: " + ", ".join(f"{r['impl']} {r['max_abs_diff']:.2e}" for r in ours["results"]))
-    print(f"  torch Conv3d vs F.linear max abs diff: {torch_diff:.2e}")
+        print("bars (this run; ratios of speed, higher is faster):")
+        bf16 = [r for r in results if r.get("dtype") == "bfloat16" and r["impl"] not in ("onednn-matmul", "direct")
+                and r["median_ms"]]
+        if bf16:
+            best = min(bf16, key=lambda r: r["median_ms"])
+            ratio = torch_ms[("linear", "bfloat16")] / best["median_ms"]
+            print(f"  best bf16 patch embedding ({best['impl']}) vs torch bf16 F.linear: {ratio:.2f}x "
+                  f"{'PASS' if ratio >= 0.85 else 'FAIL'} (>= 0.85x)")
+        gemm = next((r for r in results if r["impl"] == "gemm" and r.get("backend") == "onednn"
+                     and r.get("dtype") == "float32"), None)
+        if gemm and gemm.get("ratio_to_raw"):
+            print(f"  float32 gemm on onednn vs raw oneDNN f32 matmul: {gemm['ratio_to_raw']:.2f}x "
+                  f"{'PASS' if gemm['ratio_to_raw'] >= 0.9 else 'FAIL'} (>= 0.9x)")
+        print("  max abs diff to direct: " + ", ".join(
+            f"{r['impl']}/{r.get('backend', '')}/{r.get('dtype', '')} {r['max_abs_diff']:.2e}" for r in results
+            if r["max_abs_diff"] is not None))
 
     if not args.skip_processors:
         jpeg_path = args.image
@@ -291,21 +311,22 @@ def main():
             print(f"  {name:<52}{ms:>9.2f} ms")
         print(f"  {'(of which Pillow JPEG decode + convert)':<52}{decode_ms:>9.2f} ms")
         if vlserve:
-            out = run_vlserve_preprocess(vlserve, jpeg_path, args.repeats)
-            if out is None:
-                print("  (vlserve has no bench-preprocess command)")
-            else:
+            for frames, what in ((2, "[N, 1176]"), (1, "[N, 588], the folded serving path")):
+                out = run_vlserve_preprocess(vlserve, jpeg_path, args.repeats, frames)
+                if out is None:
+                    print(f"  (vlserve bench-preprocess cannot write {what})")
+                    continue
                 try:
                     r = json.loads(out.splitlines()[-1])
                     tv = next((ms for n, ms in procs.items() if "torchvision" in n), None)
-                    ratio = f"  ({r['total_ms'] / tv:.2f}x the torchvision processor's time)" if tv else ""
-                    label = f"vlserve bench-preprocess ({r.get('threads', '?')} thread(s))"
+                    ratio = (f"  ({r['total_ms'] / tv:.2f}x the torchvision processor's time; bar <= 0.33x: "
+                             f"{'PASS' if r['total_ms'] / tv <= 1 / 3 else 'FAIL'})") if tv else ""
+                    label = f"vlserve bench-preprocess {what}"
                     print(f"  {label:<52}{r['total_ms']:>9.2f} ms{ratio}")
                     print(f"  {'  decode / resize / patchify':<52}{r.get('decode_ms', 0):>9.2f} / {r.get('resize_ms', 0):.2f} / "
                           f"{r.get('patchify_ms', 0):.2f} ms")
                 except (ValueError, KeyError, IndexError):
                     print(f"  vlserve bench-preprocess: {out}")
-
 
 if __name__ == "__main__":
     main()

@@ -6,16 +6,19 @@ public enum PreprocessBenchmark {
     /// Runs `iterations` timed preprocessings of `jpegBytes` (any JPEG or PNG) after one untimed warm-up;
     /// returns each run's total time in milliseconds. `threads` as in `ImagePreprocessor`.
     public static func run(jpegBytes: [UInt8], iterations: Int, threads: Int = 1,
-                           config: PreprocessorConfig = .qwen25VLDefault) throws -> [Double] {
-        try runDetailed(bytes: jpegBytes, iterations: iterations, threads: threads, config: config)
+                           config: PreprocessorConfig = .qwen25VLDefault, framesPerPatch: Int? = nil) throws -> [Double] {
+        try runDetailed(bytes: jpegBytes, iterations: iterations, threads: threads, config: config,
+                        framesPerPatch: framesPerPatch)
             .map { $0.totalSeconds * 1000 }
     }
 
     /// Like `run`, returning the per-phase timings of each run. The wall time of the whole call beyond the
-    /// phases' sum (result construction) is added to `patchifySeconds`.
+    /// phases' sum (result construction) is added to `patchifySeconds`. `framesPerPatch` 1 is the serving
+    /// path of the `folded` patch embedding (`[N, 588]`); nil writes transformers' `[N, 1176]`.
     public static func runDetailed(bytes: [UInt8], iterations: Int, threads: Int = 1,
-                                   config: PreprocessorConfig = .qwen25VLDefault) throws -> [PreprocessTiming] {
-        let processor = ImagePreprocessor(config: config, threads: threads)
+                                   config: PreprocessorConfig = .qwen25VLDefault,
+                                   framesPerPatch: Int? = nil) throws -> [PreprocessTiming] {
+        let processor = ImagePreprocessor(config: config, threads: threads, framesPerPatch: framesPerPatch)
         _ = try processor.preprocess(encoded: bytes)
         var samples: [PreprocessTiming] = []
         samples.reserveCapacity(max(iterations, 0))
@@ -31,9 +34,11 @@ public enum PreprocessBenchmark {
 
     /// Decodes the header of `bytes`, runs `runDetailed` and summarises it as a report naming `image`.
     public static func report(image: String, bytes: [UInt8], iterations: Int, threads: Int = 1,
-                              config: PreprocessorConfig = .qwen25VLDefault) throws -> PreprocessBenchmarkReport {
+                              config: PreprocessorConfig = .qwen25VLDefault,
+                              framesPerPatch: Int? = nil) throws -> PreprocessBenchmarkReport {
         let header = try ImageDecoder.readHeader(bytes)
-        let samples = try runDetailed(bytes: bytes, iterations: iterations, threads: threads, config: config)
+        let samples = try runDetailed(bytes: bytes, iterations: iterations, threads: threads, config: config,
+                                      framesPerPatch: framesPerPatch)
         return PreprocessBenchmarkReport(image: image, header: header, iterations: iterations, threads: threads,
                                          samples: samples)
     }

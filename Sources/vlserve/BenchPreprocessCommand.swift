@@ -24,12 +24,17 @@ struct BenchPreprocessCommand: ParsableCommand {
     @Option(name: .customLong("model-dir"), help: "Model directory whose preprocessor_config.json is used.")
     var modelDir = "models/qwen2.5-vl-7b"
 
+    @Option(name: .customLong("frames-per-patch"),
+            help: "Temporal frames written per patch row: 2 (transformers' [N, 1176]) or 1 (the folded patch embedding's [N, 588], the server's path with --conv-impl folded).")
+    var framesPerPatch = 2
+
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
     func validate() throws {
         if iterations <= 0 { throw ValidationError("--iterations must be positive") }
         if threads <= 0 { throw ValidationError("--threads must be positive") }
+        if framesPerPatch != 1 && framesPerPatch != 2 { throw ValidationError("--frames-per-patch must be 1 or 2") }
     }
 
     func run() throws {
@@ -38,7 +43,7 @@ struct BenchPreprocessCommand: ParsableCommand {
         }
         let config = (try? PreprocessorConfig.load(modelDirectory: modelDir)) ?? .qwen25VLDefault
         let report = try PreprocessBenchmark.report(image: image, bytes: [UInt8](data), iterations: iterations,
-                                                    threads: threads, config: config)
+                                                    threads: threads, config: config, framesPerPatch: framesPerPatch)
         print(json ? try report.jsonLine() : report.table)
     }
 }
