@@ -37,8 +37,7 @@ public final class MemoryTrimmer: @unchecked Sendable {
         self.minimumInterval = max(0, minimumInterval)
         self.trim = trim
         let thread = Thread { [self] in
-            // Named from inside: on Linux, Foundation does not pass a name set before start() to the OS thread.
-            Thread.current.name = "vlserve-trim"
+            nameCurrentThread("vlserve-trim")
             self.run()
         }
         thread.stackSize = 256 << 10

@@ -15,8 +15,7 @@ public final class WorkerPool: @unchecked Sendable {
         self.threadCount = max(1, threadCount)
         for index in 0..<self.threadCount {
             let thread = Thread { [self] in
-                // Named from inside: on Linux, Foundation does not pass a name set before start() to the OS thread.
-                Thread.current.name = "\(name)-\(index)"
+                nameCurrentThread("\(name)-\(index)")
                 self.work()
             }
             live += 1
