@@ -1,7 +1,7 @@
 /// Ramp-up of the request rate across the run (`--ramp-up-strategy`, `--ramp-up-start-rps`,
 /// `--ramp-up-end-rps`).
 public struct RampUp: Sendable, Equatable {
-    public enum Strategy: String, Sendable { case linear, exponential }
+    public enum Strategy: String, Sendable, CaseIterable { case linear, exponential }
     public var strategy: Strategy
     public var startRPS: Double
     public var endRPS: Double

@@ -24,12 +24,22 @@ public final class MemoryTrimmer: @unchecked Sendable {
     private var stopped = false
     private var trims = 0
     private var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    /// The trim itself: `malloc_trim(0)` (tests substitute one that records where it ran).
+    private let trim: @Sendable () -> Void
 
     /// Starts the trimmer thread (`vlserve-trim`).
-    public init(minimumInterval: Double) {
+    public convenience init(minimumInterval: Double) {
+        self.init(minimumInterval: minimumInterval, trim: { _ = glibc_malloc_trim(0) })
+    }
+
+    /// Starts the trimmer thread (`vlserve-trim`) running `trim` in place of `malloc_trim(0)`.
+    init(minimumInterval: Double, trim: @escaping @Sendable () -> Void) {
         self.minimumInterval = max(0, minimumInterval)
-        let thread = Thread { [self] in self.run() }
-        thread.name = "vlserve-trim"
+        self.trim = trim
+        let thread = Thread { [self] in
+            nameCurrentThread("vlserve-trim")
+            self.run()
+        }
         thread.stackSize = 256 << 10
         thread.start()
     }
@@ -86,7 +96,7 @@ public final class MemoryTrimmer: @unchecked Sendable {
             }
             requested = false
             condition.unlock()
-            _ = glibc_malloc_trim(0)
+            trim()
             lastTrim = ProcessInfo.processInfo.systemUptime
             condition.lock()
             trims += 1

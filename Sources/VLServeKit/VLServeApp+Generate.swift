@@ -7,9 +7,14 @@ import TextCore
 extension VLServeApp {
     // MARK: - POST /v1/chat/completions
 
+    /// Every check that needs no image (model, image count, sampling and context length, queue bound) runs
+    /// before any image is fetched, decoded or preprocessed: a request rejected for its `max_tokens` costs no
+    /// image work. The context check is repeated exactly once the images' token counts are known.
     func handleChat(_ request: HTTPRequest, responder: HTTPResponder) {
         let arrival = engine.now()
         let body: ChatCompletionRequest
+        let textPrompt: [Int32]
+        let textSampling: SamplingParameters?   // final when the request has no image
         do throws(APIError) {
             body = try ChatCompletionRequest.decode(request.body)
             try checkModel(body.model)
@@ -18,6 +23,17 @@ extension VLServeApp {
                 throw APIError.invalidRequest(
                     "At most \(configuration.maxImagesPerPrompt) image(s) may be provided in one prompt "
                         + "(this request has \(images); see --limit-mm-per-prompt).", param: "messages")
+            }
+            // Each image counted as zero `<|image_pad|>` tokens: exact without images, a lower bound with them.
+            textPrompt = renderChat(body.messages, imageTokenCounts: Array(repeating: 0, count: images),
+                                    addGenerationPrompt: body.addGenerationPrompt,
+                                    continueFinalMessage: body.continueFinalMessage)
+            if images == 0 {
+                textSampling = try resolveSampling(body.sampling, promptTokens: textPrompt.count, promptParam: "messages")
+            } else {
+                try checkContextBeforeImages(body.sampling, textPromptTokens: textPrompt.count, imageCount: images,
+                                             promptParam: "messages")
+                textSampling = nil
             }
             if let error = overloaded() { throw error }
         } catch {
@@ -28,8 +44,10 @@ extension VLServeApp {
         let session = makeSession(.chat, stream: body.stream, streamOptions: body.streamOptions, responder: responder,
                                   id: RequestID.chat(clientRequestID(request.head, body: body.requestID)))
         let references = Self.imageReferences(body.messages)
-        if references.isEmpty {
-            submitChat(body, images: [], preprocessSeconds: 0, imageQueueSeconds: 0, arrival: arrival, session: session)
+        if references.isEmpty, let textSampling {
+            submit(EngineRequest(requestID: session.id, promptTokenIDs: textPrompt, sampling: textSampling,
+                                 arrivalTime: arrival, requestedMaxTokens: body.sampling.maxTokens),
+                   session: session)
             return
         }
         let accepted = pool.submit { [self] in
@@ -168,6 +186,34 @@ extension VLServeApp {
                                   includeStopStringInOutput: options.includeStopStringInOutput,
                                   seed: options.seed.map { UInt64(bitPattern: Int64($0)) },
                                   temperature: options.temperature ?? 1.0, topP: options.topP ?? 1.0)
+    }
+
+    /// The context-length rules of `resolveSampling` for a prompt whose `imageCount` (≥ 1) images are not counted
+    /// yet: `textPromptTokens` renders each image as zero tokens, a lower bound of the final prompt, so a request
+    /// rejected here would be rejected after preprocessing too. The errors have `resolveSampling`'s status, type,
+    /// param and code; their messages say the count leaves the images out.
+    func checkContextBeforeImages(_ options: SamplingOptions, textPromptTokens: Int, imageCount: Int,
+                                  promptParam: String) throws(APIError) {
+        let window = configuration.maxModelLen
+        if let requested = options.maxTokens, requested > window {
+            throw .maxTokensTooLarge(requested, maxModelLen: window, param: options.maxTokensParam)
+        }
+        let prompt = "your prompt contains at least \(textPromptTokens) input tokens before its \(imageCount) "
+            + "image(s) are counted"
+        if textPromptTokens >= window {
+            throw APIError(status: 400, type: "invalid_request_error",
+                           message: "This model's maximum context length is \(window) tokens. However, \(prompt). "
+                               + "Please reduce the length of the input prompt.",
+                           param: promptParam, code: "context_length_exceeded")
+        }
+        if let requested = options.maxTokens, textPromptTokens + requested > window {
+            throw APIError(status: 400, type: "invalid_request_error",
+                           message: "This model's maximum context length is \(window) tokens. However, you requested "
+                               + "\(requested) output tokens and \(prompt), for a total of at least "
+                               + "\(textPromptTokens + requested) tokens. Please reduce the length of the input prompt "
+                               + "or the number of requested output tokens.",
+                           param: promptParam, code: "context_length_exceeded")
+        }
     }
 
     func submit(_ request: EngineRequest, session: RequestSession) {

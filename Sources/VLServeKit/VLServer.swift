@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import NetIO
 import Observability
+import Synchronization
 import VisionCore
 
 /// The whole server: HTTP transport, application, image worker pool, and the engine with its
@@ -16,6 +17,8 @@ public final class VLServer: @unchecked Sendable {
     /// Returns freed heap to the OS when the engine goes idle; nil when disabled.
     public let trimmer: MemoryTrimmer?
     let logger: Logger
+    /// Set once `http.start()` succeeded.
+    private let listening = Mutex(false)
 
     /// Assembles a server from parts (tests pass seeded weights and port 0).
     /// - Parameters:
@@ -59,13 +62,16 @@ public final class VLServer: @unchecked Sendable {
     @discardableResult
     public func start() throws -> Int {
         engine.start()
-        return try http.start()
+        let port = try http.start()
+        listening.withLock { $0 = true }
+        return port
     }
 
     /// Stops accepting, waits up to `drainTimeout` for streams in flight, then aborts what is left,
-    /// stops the engine and joins the worker pool.
+    /// stops the engine and joins the worker pool. After a failed `start()` only the last three happen:
+    /// an `HTTPServer` whose `start()` threw is not waited for (its shutdown would wait for loops that never ran).
     public func shutdown(drainTimeout: Duration = .seconds(30)) async {
-        await http.shutdown(drainTimeout: drainTimeout)
+        if listening.withLock({ $0 }) { await http.shutdown(drainTimeout: drainTimeout) }
         engine.shutdown()
         pool.shutdown()
         trimmer?.shutdown()

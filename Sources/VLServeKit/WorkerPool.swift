@@ -14,8 +14,10 @@ public final class WorkerPool: @unchecked Sendable {
     public init(threadCount: Int, name: String) {
         self.threadCount = max(1, threadCount)
         for index in 0..<self.threadCount {
-            let thread = Thread { [self] in self.work() }
-            thread.name = "\(name)-\(index)"
+            let thread = Thread { [self] in
+                nameCurrentThread("\(name)-\(index)")
+                self.work()
+            }
             live += 1
             thread.start()
         }

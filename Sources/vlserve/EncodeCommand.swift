@@ -25,8 +25,10 @@ struct EncodeCommand: ParsableCommand {
     @Option(help: "A safetensors file or checkpoint directory (sharded or not) holding visual.patch_embed.proj.weight.")
     var weights: String?
 
-    @Option(name: .customLong("conv-impl"), help: "Conv3d implementation: direct, im2col, gemm or auto.")
-    var convImpl: String = "auto"
+    @Option(name: .customLong("conv-impl"), help: "Conv3d implementation of the patch embedding.")
+    var convImpl = Conv3dImplementation.auto
+
+    @OptionGroup(title: "Vision GEMMs") var gemm: GemmOptions
 
     @Option(name: .customLong("min-pixels"), help: "Override preprocessor_config.json's min_pixels.")
     var minPixels: Int?
@@ -35,10 +37,6 @@ struct EncodeCommand: ParsableCommand {
     var maxPixels: Int?
 
     func validate() throws {
-        guard Conv3dImplementation(rawValue: convImpl) != nil else {
-            throw ValidationError("--conv-impl must be one of "
-                + Conv3dImplementation.allCases.map(\.rawValue).joined(separator: ", ") + ", got '\(convImpl)'")
-        }
         if let minPixels, minPixels <= 0 { throw ValidationError("--min-pixels must be positive") }
         if let maxPixels, maxPixels <= 0 { throw ValidationError("--max-pixels must be positive") }
         if let minPixels, let maxPixels, minPixels > maxPixels {
@@ -62,7 +60,7 @@ struct EncodeCommand: ParsableCommand {
     }
 
     private func encode() throws {
-        let impl = Conv3dImplementation(rawValue: convImpl)!
+        let impl = convImpl
         guard let data = FileManager.default.contents(atPath: image) else {
             throw EncodeError("cannot read image file \(image)")
         }
@@ -89,7 +87,8 @@ struct EncodeCommand: ParsableCommand {
 
         let (pre, timing) = try ImagePreprocessor(config: config).preprocess(encoded: [UInt8](data))
         let rows = pre.patchCount
-        let embedding = try weights.patchEmbedding()
+        let gemmConfiguration = try gemm.resolve(weightsAreBFloat16: weights.isBFloat16)
+        let embedding = try weights.patchEmbedding(gemm: gemmConfiguration)
         let t0 = ContinuousClock.now
         let embeds = try pre.pixelValues.withUnsafeBufferPointer { buffer in
             try embedding.embed(pixelValues: buffer, rows: rows, implementation: impl)
@@ -98,7 +97,9 @@ struct EncodeCommand: ParsableCommand {
         let convMs = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) * 1e-15
 
         var writer = SafeTensorsWriter()
-        writer.metadata = ["producer": "vlserve encode", "image": image, "conv_impl": convImpl,
+        writer.metadata = ["producer": "vlserve encode", "image": image, "conv_impl": convImpl.rawValue,
+                           "dtype": gemmConfiguration.dtype.rawValue, "gemm_backend": gemmConfiguration.backend.rawValue,
+                           "kernel": embedding.kernelName(impl, rows: rows),
                            "weights": description, "min_pixels": "\(config.minPixels)",
                            "max_pixels": "\(config.maxPixels)"]
         try writer.add("pixel_values", floats: pre.pixelValues, shape: [rows, pre.patchDimension])

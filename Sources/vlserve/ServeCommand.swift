@@ -13,7 +13,7 @@ struct ServeCommand: ParsableCommand {
         abstract: "Serve the OpenAI-compatible API (chat completions with images, completions, models, metrics).",
         discussion: """
             The vision path is real (image decoding, Qwen2.5-VL preprocessing, the Conv3d patch embedding on the \
-            CPU); the language model is a stub whose accelerator time is simulated by sleeping: \
+            CPU, its GEMMs on OpenBLAS or oneDNN in float32 or bfloat16: --dtype, --gemm-backend); the language model is a stub whose accelerator time is simulated by sleeping: \
             decode-step-ms + decode-ms-per-seq x batch per step, plus prefill-ms-per-1k-tokens. Set them to 0 to measure \
             the server alone. SIGINT/SIGTERM stop accepting, let streams finish within --drain-timeout, exit 0.
             """)
@@ -26,8 +26,8 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("drain-timeout"), help: "Seconds to let streams finish on SIGINT/SIGTERM.")
     var drainTimeout: Double = 30
     @Option(name: .customLong("client-eof"),
-            help: "A client that closes its sending side while its response is pending: 'abort' (as vLLM: the request is cancelled) or 'finish' (treat it as a half-close and still answer).")
-    var clientEOF = "abort"
+            help: "A client that closes its sending side while its response is pending: abort (as vLLM: the request is cancelled) or finish (treat it as a half-close and still answer).")
+    var clientEOF = ClientEOF.abort
 
     // MARK: Model
     @Option(name: .customLong("model-dir"), help: "Directory with config.json (and optionally preprocessor_config.json, safetensors).")
@@ -39,8 +39,11 @@ struct ServeCommand: ParsableCommand {
     var modelRoot: String?
     @Option(help: "Safetensors file or directory with visual.patch_embed.proj.weight (default: the model directory's, else seeded).")
     var weights: String?
-    @Option(name: .customLong("conv-impl"), help: "Conv3d implementation: direct, im2col, gemm or auto.")
-    var convImpl = "auto"
+    @Option(name: .customLong("conv-impl"), help: "Conv3d implementation of the patch embedding.")
+    var convImpl = Conv3dImplementation.auto
+
+    // MARK: Vision GEMMs
+    @OptionGroup(title: "Vision GEMMs") var gemm: GemmOptions
 
     // MARK: Cost model
     @Option(name: .customLong("decode-step-ms"), help: "Simulated time of one decode step, ms.")
@@ -67,6 +70,11 @@ struct ServeCommand: ParsableCommand {
     var maxWaitingRequests = 4096
     @Option(name: .customLong("max-model-len"), help: "Context window: prompt (image tokens included) + output tokens.")
     var maxModelLen = 32768
+    @Option(name: .customLong("block-size"), help: "Tokens per block of the simulated KV cache (vllm:kv_cache_usage_perc).")
+    var blockSize = EngineConfiguration.defaultBlockSize
+    @Option(name: .customLong("num-gpu-blocks-override"),
+            help: "Blocks of the simulated KV cache; when full, new requests wait and the newest running one is preempted.")
+    var numGPUBlocks = EngineConfiguration.defaultKVCacheBlocks
     @Option(name: .customLong("limit-mm-per-prompt"), help: "Images per request, as vLLM: '{\"image\": N}' or N.")
     var limitMMPerPrompt = "{\"image\": 999}"
     @Option(name: .customLong("max-pixels"), help: "Override preprocessor_config.json's max_pixels (resize budget).")
@@ -91,21 +99,15 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("allowed-media-domains"), parsing: .upToNextOption, help: "Hosts whose http:// image URLs are fetched.")
     var allowedMediaDomains: [String] = []
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error.")
-    var logLevel = "info"
+    @Option(name: .customLong("log-level"), help: "Least level logged (warn is accepted for warning).")
+    var logLevel = LogLevelArgument.info
 
     func validate() throws {
-        guard Conv3dImplementation(rawValue: convImpl) != nil else {
-            throw ValidationError("--conv-impl must be one of "
-                + Conv3dImplementation.allCases.map(\.rawValue).joined(separator: ", ") + ", got '\(convImpl)'")
+        do throws(FlagValueError) {
+            _ = try AppConfiguration.imageLimit(parsing: limitMMPerPrompt)
+        } catch {
+            throw ValidationError(error.description)
         }
-        guard clientEOF == "abort" || clientEOF == "finish" else {
-            throw ValidationError("--client-eof must be abort or finish, got '\(clientEOF)'")
-        }
-        guard LogLevel(name: logLevel) != nil else {
-            throw ValidationError("--log-level must be trace, debug, info, warning or error, got '\(logLevel)'")
-        }
-        _ = try Self.parseImageLimit(limitMMPerPrompt)
         if let path = allowedLocalMediaPath {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -119,48 +121,42 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("\(name) must be a non-negative number, got \(value)")
         }
         for (name, value) in [("--max-num-seqs", maxNumSeqs), ("--max-model-len", maxModelLen),
-                              ("--max-num-batched-tokens", maxNumBatchedTokens), ("--max-patches-per-step", maxPatchesPerStep)]
+                              ("--max-num-batched-tokens", maxNumBatchedTokens), ("--max-patches-per-step", maxPatchesPerStep),
+                              ("--block-size", blockSize), ("--num-gpu-blocks-override", numGPUBlocks)]
         where value < 1 {
             throw ValidationError("\(name) must be at least 1, got \(value)")
         }
-    }
-
-    /// `{"image": N}`, `{"image": {"count": N, ...}}` or a bare `N`.
-    static func parseImageLimit(_ text: String) throws -> Int {
-        if let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0 { return value }
-        guard let data = text.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw ValidationError("--limit-mm-per-prompt must be JSON such as '{\"image\": 4}' or a number, got '\(text)'")
+        // As vLLM: the whole context of one request must fit the KV cache.
+        if maxModelLen > blockSize * numGPUBlocks {
+            throw ValidationError("--max-model-len \(maxModelLen) is larger than the simulated KV cache holds "
+                + "(\(numGPUBlocks) blocks x \(blockSize) tokens = \(blockSize * numGPUBlocks)); lower --max-model-len or raise "
+                + "--num-gpu-blocks-override")
         }
-        guard let entry = object["image"] else { return 999 }
-        if let value = entry as? Int, value >= 0 { return value }
-        if let nested = entry as? [String: Any], let value = nested["count"] as? Int, value >= 0 { return value }
-        throw ValidationError("--limit-mm-per-prompt: \"image\" must be a non-negative count, got '\(text)'")
-    }
-
-    /// `qwen2.5-vl-7b` → `Qwen/Qwen2.5-VL-7B-Instruct`; other names → the directory path.
-    static func defaultRoot(modelDirectory: String) -> String {
-        let name = (modelDirectory as NSString).lastPathComponent
-        let lower = name.lowercased()
-        if lower.hasPrefix("qwen2.5-vl-"), lower.hasSuffix("b") {
-            return "Qwen/Qwen2.5-VL-\(lower.dropFirst("qwen2.5-vl-".count).uppercased())-Instruct"
-        }
-        return modelDirectory
     }
 
     func run() throws {
-        // Block the stop signals before any thread starts, so they inherit the mask and sigwait sees them.
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
-        // A shell starts background jobs with SIGINT ignored; an ignored signal is discarded, not queued for sigwait.
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        // Before any thread starts, so that every thread inherits the blocked stop signals.
+        let stopSignals = StopSignals.install()
+        let logger = Logger(label: "vlserve", minimumLevel: logLevel.level)
+        let vlserver: VLServer
+        do {
+            vlserver = try VLServer.load(try options(logger: logger), logger: logger)
+        } catch {
+            logger.error("startup failed: \(error)")
+            throw ExitCode.failure
+        }
+        let lifecycle = ServeLifecycle(server: vlserver, host: host, drainTimeout: .milliseconds(Int64(drainTimeout * 1000)),
+                                       logger: logger)
+        do {
+            try lifecycle.start()
+        } catch {
+            throw ExitCode.failure
+        }
+        _ = lifecycle.waitForStopThenShutdown(stopSignals)
+    }
 
-        let logger = Logger(label: "vlserve", minimumLevel: LogLevel(name: logLevel) ?? .info)
-        let modelName = (modelDir as NSString).lastPathComponent
+    /// The flags as the server's configuration.
+    private func options(logger: Logger) throws -> ServeOptions {
         var keys = apiKey
         if keys.isEmpty, let environment = ProcessInfo.processInfo.environment["VLSERVE_API_KEY"], !environment.isEmpty {
             keys = [environment]
@@ -168,52 +164,29 @@ struct ServeCommand: ParsableCommand {
         let media = MediaOptions(allowedLocalMediaPath: allowedLocalMediaPath, allowedMediaDomains: allowedMediaDomains,
                                  fetchTimeoutSeconds: mediaFetchTimeout, maxMediaBytes: maxMediaBytes,
                                  maxDecodedPixels: maxImageDecodePixels)
-        let names = servedModelName.isEmpty ? [modelName] : servedModelName
+        let names = servedModelName.isEmpty ? [(modelDir as NSString).lastPathComponent] : servedModelName
         let app = AppConfiguration(servedModelNames: names,
-                                   modelRoot: modelRoot ?? Self.defaultRoot(modelDirectory: modelDir),
-                                   maxModelLen: maxModelLen, maxImagesPerPrompt: try Self.parseImageLimit(limitMMPerPrompt),
+                                   modelRoot: modelRoot ?? AppConfiguration.defaultModelRoot(modelDirectory: modelDir),
+                                   maxModelLen: maxModelLen,
+                                   maxImagesPerPrompt: try AppConfiguration.imageLimit(parsing: limitMMPerPrompt),
                                    apiKeys: keys, media: media, createdAt: Int(Date().timeIntervalSince1970))
         let engine = EngineConfiguration(modelName: names[0], maxNumSeqs: maxNumSeqs, maxNumBatchedTokens: maxNumBatchedTokens,
                                          maxPatchesPerStep: maxPatchesPerStep, maxWaitingRequests: maxWaitingRequests,
                                          maxModelLen: maxModelLen,
                                          costModel: CostModel(decodeStepMs: decodeStepMs, perSequenceMs: perSeqMs,
                                                               prefillMsPer1kTokens: prefillMsPer1kTokens),
-                                         eosInterval: eosInterval)
+                                         eosInterval: eosInterval, blockSize: blockSize, kvCacheBlocks: numGPUBlocks)
         let httpLogger = logger.with(label: "http")
         let server = ServerConfiguration(host: host, port: port, eventLoopCount: eventLoops ?? ServerConfiguration.onlineCores,
-                                         peerEOFWhileResponding: clientEOF == "finish" ? .finishResponse : .abort,
+                                         peerEOFWhileResponding: clientEOF.policy,
                                          log: { line in httpLogger.warning(line) })
-        let options = ServeOptions(server: server, app: app, engine: engine, modelDirectory: modelDir, weightsPath: weights,
-                                   convImplementation: Conv3dImplementation(rawValue: convImpl) ?? .auto,
-                                   maxPixels: maxPixels, minPixels: minPixels,
+        VisionThreads.set(gemm.visionThreads ?? VisionThreads.defaultCount)
+        var options = ServeOptions(server: server, app: app, engine: engine, modelDirectory: modelDir, weightsPath: weights,
+                                   convImplementation: convImpl, maxPixels: maxPixels, minPixels: minPixels,
                                    preprocessThreads: imageThreads ?? ServerConfiguration.onlineCores,
                                    memoryTrimInterval: memoryTrimInterval)
-        let vlserver: VLServer
-        do {
-            vlserver = try VLServer.load(options, logger: logger)
-        } catch {
-            logger.error("startup failed: \(error)")
-            throw ExitCode.failure
-        }
-        let boundPort: Int
-        do {
-            boundPort = try vlserver.start()
-        } catch {
-            logger.error("could not listen on \(host):\(port): \(error)")
-            throw ExitCode.failure
-        }
-        logger.notice("listening on http://\(host):\(boundPort) (OpenAI base URL http://\(host):\(boundPort)/v1)")
-
-        var received: Int32 = 0
-        sigwait(&signals, &received)
-        logger.notice("received \(received == SIGINT ? "SIGINT" : "SIGTERM"): no new connections; draining for up to \(drainTimeout) s")
-        let done = DispatchSemaphore(value: 0)
-        let timeout = Duration.milliseconds(Int64(drainTimeout * 1000))
-        Task.detached {
-            await vlserver.shutdown(drainTimeout: timeout)
-            done.signal()
-        }
-        done.wait()
-        logger.notice("stopped")
+        options.dtype = gemm.dtype
+        options.gemmBackend = gemm.gemmBackend
+        return options
     }
 }

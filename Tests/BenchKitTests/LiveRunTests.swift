@@ -85,8 +85,9 @@ func chatOptions(port: Int, prompts: Int) -> BenchmarkOptions {
         #expect(r.outputs[0].error.contains("Cannot connect"))
     }
 
-    /// The vlserve binary built next to the tests (or `VLSERVE_BIN`) and the bundled model config.
-    static func vlserve() -> (bin: String, modelDir: String)? {
+    /// The vlserve binary built next to the tests (or `VLSERVE_BIN`) and the bundled model config; nil when
+    /// either is missing (the tests that need them are then reported as skipped, with the reason).
+    static let vlserve: (bin: String, modelDir: String)? = {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         var bin = dir.appendingPathComponent("vlserve").path
         if !FileManager.default.isExecutableFile(atPath: bin) {
@@ -96,15 +97,16 @@ func chatOptions(port: Int, prompts: Int) -> BenchmarkOptions {
         let modelDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("models/qwen2.5-vl-7b").path
         guard FileManager.default.isExecutableFile(atPath: bin), FileManager.default.fileExists(atPath: modelDir) else {
-            print("LiveRunTests: no vlserve binary next to the tests (\(bin)); run `swift build` first. Skipped.")
             return nil
         }
         return (bin, modelDir)
-    }
+    }()
 
     /// The real server, when its binary was built next to the tests (`swift build` builds it).
-    @Test func liveRunAgainstVLServe() async throws {
-        guard let (bin, modelDir) = Self.vlserve() else { return }
+    @Test(.enabled(if: LiveRunTests.vlserve != nil,
+                   "no vlserve binary next to the tests (or in $VLSERVE_BIN): run `swift build` first"))
+    func liveRunAgainstVLServe() async throws {
+        let (bin, modelDir) = try #require(Self.vlserve)
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("vlbench-live-\(getpid()).log").path
         let server = try ServerProcess(executable: bin, arguments: ["serve", "--host", "127.0.0.1", "--port", "0", "--model-dir", modelDir,
                                                                    "--decode-step-ms", "2"],
@@ -123,8 +125,10 @@ func chatOptions(port: Int, prompts: Int) -> BenchmarkOptions {
     }
 
     /// `vlbench compare` end to end: two conv implementations, same seeded text workload.
-    @Test func compareTwoVariants() async throws {
-        guard let (bin, modelDir) = Self.vlserve() else { return }
+    @Test(.enabled(if: LiveRunTests.vlserve != nil,
+                   "no vlserve binary next to the tests (or in $VLSERVE_BIN): run `swift build` first"))
+    func compareTwoVariants() async throws {
+        let (bin, modelDir) = try #require(Self.vlserve)
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("vlbench-compare-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: out) }
         var o = chatOptions(port: 0, prompts: 6)

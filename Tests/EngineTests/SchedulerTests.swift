@@ -74,6 +74,42 @@ func makeScheduler(_ configuration: EngineConfiguration, embedder: FakeEmbedder?
         #expect(scheduler.waitingCount == 2)
     }
 
+    /// `--max-num-batched-tokens`: a step admits waiting prompts while the admitted prompt tokens plus one token per
+    /// decoding sequence fit the budget; the rest wait for a later step. A first candidate is always admitted.
+    @Test func respectsMaxNumBatchedTokens() {
+        let (scheduler, registry) = makeScheduler(EngineConfiguration(maxNumBatchedTokens: 100, costModel: .zero),
+                                                  embedder: nil)
+        func enqueue(_ i: Int, promptTokens: Int) {
+            scheduler.enqueue(EngineRequest(requestID: "r\(i)", promptTokenIDs: Array(repeating: 1, count: promptTokens),
+                                            sampling: SamplingParameters(maxTokens: 50, ignoreEOS: true), arrivalTime: 0),
+                              ticket: EngineTicket(rawValue: UInt64(i + 1)), onOutput: { _ in })
+        }
+        for i in 0..<3 { enqueue(i, promptTokens: 40) }
+        enqueue(3, promptTokens: 19)
+        scheduler.step()
+        // 40 + 40 fit; the third 40 would make 120 > 100 and waits (so does the 19 behind it: admission is FIFO).
+        #expect(scheduler.runningCount == 2)
+        #expect(scheduler.waitingCount == 2)
+        #expect(registry.render().contains("vllm:prompt_tokens_total{model_name=\"m\",engine=\"0\"} 80.0"))
+        scheduler.step()
+        // 2 decoding + 40 + 19 = 61 fit.
+        #expect(scheduler.runningCount == 4)
+        #expect(scheduler.waitingCount == 0)
+        enqueue(4, promptTokens: 50)
+        enqueue(5, promptTokens: 47)
+        scheduler.step()
+        // 4 decoding + 50 + 47 = 101 > 100: only the first is admitted.
+        #expect(scheduler.runningCount == 5)
+        #expect(scheduler.waitingCount == 1)
+        scheduler.step()
+        #expect(scheduler.runningCount == 6)
+        // A prompt larger than the whole budget is admitted alone rather than left waiting for ever.
+        enqueue(6, promptTokens: 150)
+        scheduler.step()
+        #expect(scheduler.runningCount == 7)
+        #expect(scheduler.waitingCount == 0)
+    }
+
     @Test func costModelSleepsPerStep() {
         let clock = FakeClock()
         let cost = CostModel(decodeStepMs: 20, perSequenceMs: 1, prefillMsPer1kTokens: 30)

@@ -1,7 +1,10 @@
 import Engine
 import Foundation
+import NetIO
 import OpenAIAPI
+import Synchronization
 import Testing
+import VisionCore
 @testable import VLServeKit
 
 @Suite struct LiveErrorTests {
@@ -60,6 +63,56 @@ import Testing
                             status: 400, type: "invalid_request_error", messageContains: "Content-Type")
             #expect(server.engine.counters.submitted == 0)
         }
+    }
+
+    /// Model, image count, sampling and context length are checked before any image is fetched: an image host that
+    /// counts its requests sees none for requests rejected by those checks, and an undecodable image does not
+    /// mask the `max_tokens` error.
+    @Test func cheapChecksRunBeforeAnyImageWork() async throws {
+        let jpeg = try JPEGEncoder.encode(RGBImage(width: 56, height: 56, fill: (10, 200, 10)))
+        let fetches = Mutex(0)
+        let host = try HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopCount: 1),
+                                  handler: HTTPClosureHandler { _, responder in
+                                      fetches.withLock { $0 += 1 }
+                                      responder.send(status: 200, headers: [("Content-Type", "image/jpeg")], body: jpeg)
+                                  })
+        let hostPort = try host.start()
+        let url = "http://127.0.0.1:\(hostPort)/cat.jpg"
+        let media = MediaOptions(allowedMediaDomains: ["127.0.0.1"], fetchTimeoutSeconds: 5)
+        try await withServer(app: AppConfiguration(servedModelNames: ["test-vlm"], maxModelLen: 300, maxImagesPerPrompt: 1,
+                                                   media: media)) { server, port in
+            try expectError(try await request(port, "POST", "/v1/chat/completions",
+                                              body: chatBody(images: [url], extra: ",\"max_tokens\":301,\"stream\":true")),
+                            status: 400, type: "invalid_request_error", param: "max_tokens",
+                            messageContains: "max_tokens=301 cannot be greater than max_model_len=300")
+            try expectError(try await request(port, "POST", "/v1/chat/completions",
+                                              body: chatBody(images: [url], extra: ",\"max_completion_tokens\":299")),
+                            status: 400, type: "invalid_request_error", param: "messages", code: "context_length_exceeded",
+                            messageContains: "before its 1 image(s) are counted")
+            try expectError(try await request(port, "POST", "/v1/chat/completions",
+                                              body: chatBody(images: [url], text: String(repeating: "word ", count: 400))),
+                            status: 400, type: "invalid_request_error", param: "messages", code: "context_length_exceeded",
+                            messageContains: "Please reduce the length of the input prompt.")
+            try expectError(try await request(port, "POST", "/v1/chat/completions", body: chatBody(images: [url], model: "gpt-9")),
+                            status: 404, type: "invalid_request_error", param: "model", code: "model_not_found")
+            try expectError(try await request(port, "POST", "/v1/chat/completions", body: chatBody(images: [url, url])),
+                            status: 400, type: "invalid_request_error", param: "messages", messageContains: "At most 1 image(s)")
+            try expectError(try await request(port, "POST", "/v1/chat/completions",
+                                              body: chatBody(images: [url], extra: ",\"temperature\":-1")),
+                            status: 400, type: "invalid_request_error", param: "temperature")
+            // An image that would fail to decode: the max_tokens error comes first.
+            try expectError(try await request(port, "POST", "/v1/chat/completions",
+                                              body: chatBody(images: ["data:image/png;base64,aGVsbG8="],
+                                                             extra: ",\"max_tokens\":301")),
+                            status: 400, type: "invalid_request_error", param: "max_tokens")
+            #expect(fetches.withLock { $0 } == 0)
+            #expect(server.engine.counters.submitted == 0)
+            // The same image with a request that passes the checks is fetched once and served.
+            let ok = try await request(port, "POST", "/v1/chat/completions", body: chatBody(images: [url], extra: ",\"max_tokens\":2"))
+            #expect(ok.status == 200, "\(ok.text)")
+            #expect(fetches.withLock { $0 } == 1)
+        }
+        await host.shutdown(drainTimeout: .seconds(1))
     }
 
     @Test func apiKeyGuardsTheAPI() async throws {

@@ -55,4 +55,49 @@ import Testing
             Issue.record("expected an error")
         } catch { #expect(error.message.contains("subpath") || error.message.contains("does not exist")) }
     }
+
+    /// `--allowed-local-media-path` escapes, each rejected with the subpath error: a symlink inside the root to a
+    /// file outside it, a symlinked directory, `..`, an existing file outside the root, and a sibling directory whose
+    /// name starts with the root's. A symlink that stays inside the root is followed.
+    @Test func fileURLsCannotEscapeTheAllowedDirectory() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("vlserve-escape-\(getpid())")
+        try? FileManager.default.removeItem(at: base)
+        defer { try? FileManager.default.removeItem(at: base) }
+        let root = base.appendingPathComponent("root"), outside = base.appendingPathComponent("outside")
+        let sibling = base.appendingPathComponent("root-sibling")
+        for directory in [root, outside, sibling] {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
+        try Data("inside".utf8).write(to: root.appendingPathComponent("cat.png"))
+        try Data("secret".utf8).write(to: outside.appendingPathComponent("secret.png"))
+        try Data("secret".utf8).write(to: sibling.appendingPathComponent("secret.png"))
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("file-link.png").path,
+                                                   withDestinationPath: outside.appendingPathComponent("secret.png").path)
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("dir-link").path,
+                                                   withDestinationPath: outside.path)
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("inner-link.png").path,
+                                                   withDestinationPath: root.appendingPathComponent("cat.png").path)
+        let loader = MediaLoader(options: MediaOptions(allowedLocalMediaPath: root.path))
+
+        #expect(try loader.load("file://" + root.path + "/cat.png", param: "p") == Array("inside".utf8))
+        #expect(try loader.load("file://" + root.path + "/inner-link.png", param: "p") == Array("inside".utf8))
+        let escapes = [
+            root.path + "/file-link.png",                 // symlink to a file outside
+            root.path + "/dir-link/secret.png",           // through a symlinked directory
+            root.path + "/../outside/secret.png",         // ..
+            outside.path + "/secret.png",                 // an existing file outside
+            sibling.path + "/secret.png",                 // a directory named like the root plus a suffix
+        ]
+        for path in escapes {
+            do {
+                let bytes = try loader.load("file://" + path, param: "messages[0].content[0].image_url.url")
+                Issue.record("\(path) was read (\(bytes.count) bytes)")
+            } catch {
+                #expect(error.status == 400, "\(path)")
+                #expect(error.param == "messages[0].content[0].image_url.url", "\(path)")
+                #expect(error.message == "The file path \(path) must be a subpath of `--allowed-local-media-path` \(root.path).",
+                        "\(path)")
+            }
+        }
+    }
 }

@@ -2,15 +2,35 @@ import Foundation
 import Testing
 @testable import VLServeKit
 
+/// What the substituted trim saw: the (OS) names of the threads it ran on.
+private final class TrimRecord: @unchecked Sendable {
+    private let lock = NSLock()
+    private var names: [String?] = []
+    func add(_ name: String?) { lock.withLock { names.append(name) } }
+    var threadNames: [String?] { lock.withLock { names } }
+}
+
 @Suite struct MemoryTrimmerTests {
     @Test(.timeLimit(.minutes(1))) func trimsOnRequestOnItsOwnThread() async {
-        let trimmer = MemoryTrimmer(minimumInterval: 0)
+        let record = TrimRecord()
+        let release = DispatchSemaphore(value: 0)
+        let trimmer = MemoryTrimmer(minimumInterval: 0, trim: {
+            // The OS thread's name, as top -H shows it.
+            let comm = try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)
+            record.add(comm?.trimmingCharacters(in: .newlines))
+            release.wait()   // the trim blocks until the test lets it go
+        })
         #expect(trimmer.trimCount == 0)
+        // request() returns while the first trim is still blocked: the trim does not run on the caller.
         trimmer.request()
+        #expect(trimmer.trimCount == 0)
+        release.signal()
         await trimmer.waitForTrims(1)
         trimmer.request()
+        release.signal()
         await trimmer.waitForTrims(2)
         #expect(trimmer.trimCount == 2)
+        #expect(record.threadNames == ["vlserve-trim", "vlserve-trim"])
         trimmer.shutdown()
     }
 

@@ -159,17 +159,25 @@ func testServerConfiguration() -> ServerConfiguration {
     return configuration
 }
 
-/// A server on 127.0.0.1:0 with seeded vision weights and (by default) a zero cost model.
+/// A server (not started) with seeded vision weights and (by default) a zero cost model on 127.0.0.1:0.
+func makeServer(app: AppConfiguration = AppConfiguration(servedModelNames: ["test-vlm"], modelRoot: "Qwen/Qwen2.5-VL-7B-Instruct",
+                                                         maxModelLen: 4096),
+                engine: EngineConfiguration = EngineConfiguration(modelName: "test-vlm", costModel: .zero),
+                server: ServerConfiguration = testServerConfiguration(), logger: Logger = .silent()) throws -> VLServer {
+    let weights = VisionWeights.seeded(config: VisionConfig())
+    let encoder = PatchEmbeddingEncoder(embedding: try weights.patchEmbedding(), implementation: .auto)
+    return try VLServer(app: app, engine: engine, server: server,
+                        encoder: encoder, preprocessor: ImagePreprocessor(config: .qwen25VLDefault),
+                        preprocessThreads: 1, logger: logger)
+}
+
+/// A started server on 127.0.0.1:0 with seeded vision weights and (by default) a zero cost model.
 func startServer(app: AppConfiguration = AppConfiguration(servedModelNames: ["test-vlm"], modelRoot: "Qwen/Qwen2.5-VL-7B-Instruct",
                                                           maxModelLen: 4096),
                  engine: EngineConfiguration = EngineConfiguration(modelName: "test-vlm", costModel: .zero),
                  logger: Logger = .silent())
     throws -> (VLServer, Int) {
-    let weights = VisionWeights.seeded(config: VisionConfig())
-    let encoder = PatchEmbeddingEncoder(embedding: try weights.patchEmbedding(), implementation: .auto)
-    let server = try VLServer(app: app, engine: engine, server: testServerConfiguration(),
-                              encoder: encoder, preprocessor: ImagePreprocessor(config: .qwen25VLDefault),
-                              preprocessThreads: 1, logger: logger)
+    let server = try makeServer(app: app, engine: engine, logger: logger)
     let port = try server.start()
     return (server, port)
 }

@@ -1,6 +1,0 @@
-import Testing
-@testable import BenchKit
-
-@Test func BenchKitModuleLinks() {
-    #expect(Bool(true))
-}
