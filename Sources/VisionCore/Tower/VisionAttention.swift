@@ -101,6 +101,15 @@ enum VisionAttention {
         }
     }
 
+    /// Selects the kernels' ISA once from `CPUFeatures.current` (so `ONEDNN_MAX_CPU_ISA=AVX2` caps them too);
+    /// returns the ISA's name.
+    static let selectedISA: String = {
+        let f = CPUFeatures.current
+        let cap = f.avx512f && f.avx512vl ? VL_VIT_ISA_AVX512 : (f.avx2 && f.fma ? VL_VIT_ISA_AVX2 : VL_VIT_ISA_SSE2)
+        _ = vl_vit_select_isa(Int32(cap))
+        return kernelISA
+    }()
+
     /// The instruction set the flash kernel runs on: `avx512`, `avx2` or `sse2`.
     static var kernelISA: String {
         switch vl_vit_isa() {

@@ -31,6 +31,7 @@ public final class VisionTower: Sendable {
         }
         config = c
         self.options = options
+        _ = VisionAttention.selectedISA
         if withPatchEmbedding {
             let shape = [c.hiddenSize, c.inChannels, c.temporalPatchSize, c.patchSize, c.patchSize]
             let w = try weights.tensor(VisionWeights.patchEmbedName, shape: shape)
@@ -40,6 +41,20 @@ public final class VisionTower: Sendable {
         }
         blocks = try blockIndices.map { try VisionBlock(index: $0, weights: weights, options: options) }
         merger = withMerger ? try PatchMerger(weights: weights, gemm: options.gemm) : nil
+    }
+
+    /// What runs: each GEMM's kernel for `rows` rows and the vector ISA of attention and SwiGLU, e.g.
+    /// `["qkv": "openblas sgemm (Cooperlake)", ..., "vector": "avx512"]`.
+    public func kernelNames(rows: Int) -> [String: String] {
+        var names = ["vector": VisionAttention.selectedISA]
+        if let patchEmbedding { names["patch_embed"] = patchEmbedding.kernelName(.auto, rows: rows) }
+        if let block = blocks.first {
+            names["qkv"] = block.qkv.kernelName(rows: rows)
+            names["proj"] = block.proj.kernelName(rows: rows)
+            names["mlp"] = block.mlp.gate.kernelName(rows: rows)
+        }
+        if let merger { names["merger"] = merger.fc1.kernelName(rows: rows / merger.unit) }
+        return names
     }
 
     /// Merged tokens the tower returns for `grids`: `Σ t·h·w / merge²`.

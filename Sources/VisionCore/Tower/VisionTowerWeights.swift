@@ -13,6 +13,9 @@ public struct VisionTowerWeights: Sendable {
         case checkpoint(SafeTensorsCheckpoint)
         /// `SeededInit(seed:).towerParameter`.
         case seeded(UInt64)
+        /// Tensors already in memory, by `visual.` name (e.g. `materialized()`, so that several towers share
+        /// one copy of the weights).
+        case tensors([String: [Float]])
     }
 
     public let config: VisionConfig
@@ -51,7 +54,41 @@ public struct VisionTowerWeights: Sendable {
                 throw VisionWeightsError.shapeMismatch(name: name, shape: info.shape, expected: shape)
             }
             return try checkpoint.floats(name)
+        case .tensors(let tensors):
+            guard let values = tensors[name] else { throw SafeTensorsError.missingTensor(name: name, path: "<memory>") }
+            guard values.count == shape.reduce(1, *) else {
+                throw VisionWeightsError.shapeMismatch(name: name, shape: [values.count], expected: shape)
+            }
+            return values
         }
+    }
+
+    /// Every parameter of the tower, `visual.` name → shape (spec §2.2).
+    public var parameterShapes: [(name: String, shape: [Int])] {
+        let c = config
+        let h = c.hiddenSize, i = c.intermediateSize, u = c.spatialMergeSize * c.spatialMergeSize
+        var shapes: [(String, [Int])] = [(VisionWeights.patchEmbedName,
+                                          [h, c.inChannels, c.temporalPatchSize, c.patchSize, c.patchSize])]
+        for b in 0..<c.depth {
+            let p = "visual.blocks.\(b)."
+            shapes += [(p + "norm1.weight", [h]), (p + "norm2.weight", [h]), (p + "attn.qkv.weight", [3 * h, h]),
+                       (p + "attn.qkv.bias", [3 * h]), (p + "attn.proj.weight", [h, h]), (p + "attn.proj.bias", [h]),
+                       (p + "mlp.gate_proj.weight", [i, h]), (p + "mlp.gate_proj.bias", [i]),
+                       (p + "mlp.up_proj.weight", [i, h]), (p + "mlp.up_proj.bias", [i]),
+                       (p + "mlp.down_proj.weight", [h, i]), (p + "mlp.down_proj.bias", [h])]
+        }
+        shapes += [("visual.merger.ln_q.weight", [h]), ("visual.merger.mlp.0.weight", [u * h, u * h]),
+                   ("visual.merger.mlp.0.bias", [u * h]), ("visual.merger.mlp.2.weight", [c.outHiddenSize, u * h]),
+                   ("visual.merger.mlp.2.bias", [c.outHiddenSize])]
+        return shapes
+    }
+
+    /// These weights read once into memory (`.tensors`), so that several towers built from the result share
+    /// the arrays (OpenBLAS keeps them as given).
+    public func materialized() throws -> VisionTowerWeights {
+        var tensors: [String: [Float]] = [:]
+        for (name, shape) in parameterShapes { tensors[name] = try tensor(name, shape: shape) }
+        return VisionTowerWeights(config: config, source: .tensors(tensors))
     }
 
     /// True when the checkpoint stores the tower as BF16 (`--dtype auto` then picks bfloat16 on a CPU with
@@ -69,6 +106,8 @@ public struct VisionTowerWeights: Sendable {
                 + "1±\(SeededInit.towerNormSpread), rounded to bf16; seed \(seed); not the real model's outputs)"
         case .checkpoint(let c):
             "vision tower from \(c.path)"
+        case .tensors(let t):
+            "vision tower from \(t.count) tensors in memory"
         }
     }
 }
