@@ -6,11 +6,13 @@ import VisionCore
 struct EncodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "encode",
-        abstract: "Preprocess an image and run the Conv3d patch embedding; write the tensors as safetensors.",
+        abstract: "Preprocess an image and run the patch embedding (or the whole vision tower); write safetensors.",
         discussion: """
             Writes pixel_values (F32 [N, 1176]), image_grid_thw (I64 [1, 3]) and patch_embeds (F32 [N, 1280]), \
-            readable with Python's safetensors (safetensors.numpy.load_file). Weights come from --weights, else \
-            from safetensors files in --model-dir, else a deterministic seeded initialisation (said on stderr).
+            readable with Python's safetensors (safetensors.numpy.load_file); with --vision-encoder full also \
+            image_embeds (F32 [N/4, out_hidden_size]), the vision tower's output as transformers' pooler_output. \
+            Weights come from --weights, else from safetensors files in --model-dir, else a deterministic seeded \
+            initialisation (said on stderr; the tower then uses SeededInit.towerParameter for every parameter).
             """)
 
     @Argument(help: "A JPEG or PNG file.")
@@ -29,6 +31,13 @@ struct EncodeCommand: ParsableCommand {
     var convImpl = Conv3dImplementation.auto
 
     @OptionGroup(title: "Vision GEMMs") var gemm: GemmOptions
+
+    @Option(name: .customLong("vision-encoder"),
+            help: "patch-embed (the Conv3d patch embedding only) or full (also the whole vision tower: image_embeds).")
+    var visionEncoder: VisionEncoderScope = .patchEmbed
+
+    @OptionGroup(title: "Vision GEMMs") var gemm: VisionGemmFlags
+    @OptionGroup(title: "Vision operators") var operators: VisionOperatorFlags
 
     @Option(name: .customLong("min-pixels"), help: "Override preprocessor_config.json's min_pixels.")
     var minPixels: Int?
@@ -105,13 +114,31 @@ struct EncodeCommand: ParsableCommand {
         try writer.add("pixel_values", floats: pre.pixelValues, shape: [rows, pre.patchDimension])
         try writer.add("image_grid_thw", int64s: pre.gridTHW.map(Int64.init), shape: [1, 3])
         try writer.add("patch_embeds", floats: embeds, shape: [rows, embedding.hiddenSize])
+        var towerSummary = ""
+        if visionEncoder == .full {
+            let towerWeights = VisionTowerWeights(weights)
+            let options = operators.options(gemm: gemmConfiguration)
+            log(towerWeights.summary + "; \(options)")
+            let tower = try VisionTower(weights: towerWeights, options: options)
+            let grid = GridTHW(t: pre.gridT, h: pre.gridH, w: pre.gridW)
+            var timings = OperatorTimings()
+            let imageEmbeds = try tower.encode(pixelValues: pre.pixelValues, grids: [grid], timings: &timings)
+            try writer.add("image_embeds", floats: imageEmbeds,
+                           shape: [tower.outputTokens(grids: [grid]), tower.config.outHiddenSize])
+            writer.metadata["vision_encoder"] = "full"
+            writer.metadata["vision_tower"] = options.description
+            log(String(format: "vision tower %.1f ms: ", timings.totalSeconds * 1000)
+                + timings.entries.map { String(format: "%@ (%@) %.1f", $0.operation.rawValue, $0.implementation,
+                                               $0.seconds * 1000) }.joined(separator: ", "))
+            towerSummary = ", image_embeds [\(tower.outputTokens(grids: [grid])), \(tower.config.outHiddenSize)]"
+        }
         try writer.write(to: out)
         log(String(format: "preprocess %.1f ms (decode %.1f, resize %.1f, patchify %.1f), ",
                    timing.totalSeconds * 1000, timing.decodeSeconds * 1000, timing.resizeSeconds * 1000,
                    timing.patchifySeconds * 1000) + "patch embed (\(impl.rawValue)) " + String(format: "%.1f ms", convMs))
         print("wrote \(out): pixel_values [\(rows), \(pre.patchDimension)], image_grid_thw [[\(pre.gridT), "
             + "\(pre.gridH), \(pre.gridW)]], patch_embeds [\(rows), \(embedding.hiddenSize)] "
-            + "(\(pre.tokenCount) image tokens)")
+            + "\(towerSummary) (\(pre.tokenCount) image tokens)")
     }
 }
 

@@ -5,6 +5,7 @@
 #define CKERNELS_H
 #include <stddef.h>
 #include <stdint.h>
+#include "vl_vit.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -46,3 +46,32 @@ public struct SeededInit: Sendable {
         uniform(name, count: count, bound: Float(1.0 / Double(fanIn).squareRoot()))
     }
 }
+
+extension SeededInit {
+    /// Bound of the seeded vision-tower biases: uniform in ±0.05.
+    public static let towerBiasBound: Float = 0.05
+    /// Spread of the seeded RMSNorm weights: 1 + uniform in ±0.2.
+    public static let towerNormSpread: Float = 0.2
+
+    /// A vision-tower parameter of the documented seeded initialisation, mirrored by
+    /// `scripts/fixtures/seeded_init.py` (`seeded_tower_parameter`), so that transformers and VLServe load the
+    /// same weights:
+    /// - a name ending in `.bias`: `uniform(name, bound: 0.05)`;
+    /// - another rank-1 tensor (the RMSNorm weights `norm1`, `norm2`, `merger.ln_q`): `1 + uniform(name, bound: 0.2)`
+    ///   (the sum in Float32);
+    /// - every other tensor (`[out, in...]` Linear and Conv3d weights): `kaimingUniform(name, fanIn: Π shape[1...])`;
+    /// then every value rounded to bfloat16 once (round to nearest even), like a released BF16 checkpoint.
+    public func towerParameter(_ name: String, shape: [Int]) -> [Float] {
+        let count = shape.reduce(1, *)
+        var values: [Float]
+        if name.hasSuffix(".bias") {
+            values = uniform(name, count: count, bound: Self.towerBiasBound)
+        } else if shape.count == 1 {
+            values = uniform(name, count: count, bound: Self.towerNormSpread)
+            for i in values.indices { values[i] = 1 + values[i] }
+        } else {
+            values = kaimingUniform(name, count: count, fanIn: shape.dropFirst().reduce(1, *))
+        }
+        return BFloat16.rounded(values)
+    }
+}
