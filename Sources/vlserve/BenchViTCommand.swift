@@ -30,7 +30,7 @@ struct BenchViTCommand: ParsableCommand {
     @Option(help: "Threads for the GEMMs and the operators (default: all cores).")
     var threads: Int?
 
-    @OptionGroup(title: "Vision GEMMs") var gemm: VisionGemmFlags
+    @OptionGroup(title: "Vision GEMMs") var gemm: GemmOptions
     @OptionGroup(title: "Vision operators") var operators: VisionOperatorFlags
 
     @Flag(help: "Print one JSON object instead of the table.")

@@ -36,7 +36,6 @@ struct EncodeCommand: ParsableCommand {
             help: "patch-embed (the Conv3d patch embedding only) or full (also the whole vision tower: image_embeds).")
     var visionEncoder: VisionEncoderScope = .patchEmbed
 
-    @OptionGroup(title: "Vision GEMMs") var gemm: VisionGemmFlags
     @OptionGroup(title: "Vision operators") var operators: VisionOperatorFlags
 
     @Option(name: .customLong("min-pixels"), help: "Override preprocessor_config.json's min_pixels.")
