@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "NetIOTests", dependencies: ["NetIO", "HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "OpenAIAPITests", dependencies: ["OpenAIAPI"], swiftSettings: swiftSettings),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
-        .testTarget(name: "TextCoreTests", dependencies: ["TextCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TextCoreTests", dependencies: ["TextCore"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Observability", "TextCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VLServeKitTests", dependencies: ["VLServeKit", "NetIO", "HTTPCore", "Observability", "TextCore", "Engine"],
                     swiftSettings: swiftSettings),
