@@ -73,7 +73,7 @@ public final class Scheduler {
         self.embedder = embedder
         self.clock = clock
         self.logger = logger
-        decoder = StubDecoder(eosInterval: configuration.eosInterval)
+        decoder = StubDecoder(eosInterval: configuration.eosInterval, tokenizer: configuration.tokenizer)
         kvCache = KVCacheBudget(blockSize: configuration.blockSize, totalBlocks: configuration.kvCacheBlocks)
     }
 

@@ -39,6 +39,8 @@ struct ServeCommand: ParsableCommand {
     var modelRoot: String?
     @Option(help: "Safetensors file or directory with visual.patch_embed.proj.weight (default: the model directory's, else seeded).")
     var weights: String?
+    @Option(help: "Directory (or file) with a Hugging Face tokenizer.json (default: the model directory's if it has one, else the built-in stub vocabulary).")
+    var tokenizer: String?
     @Option(name: .customLong("conv-impl"), help: "Conv3d implementation: direct, im2col, gemm or auto.")
     var convImpl = "auto"
 
@@ -183,11 +185,12 @@ struct ServeCommand: ParsableCommand {
         let server = ServerConfiguration(host: host, port: port, eventLoopCount: eventLoops ?? ServerConfiguration.onlineCores,
                                          peerEOFWhileResponding: clientEOF == "finish" ? .finishResponse : .abort,
                                          log: { line in httpLogger.warning(line) })
-        let options = ServeOptions(server: server, app: app, engine: engine, modelDirectory: modelDir, weightsPath: weights,
+        var options = ServeOptions(server: server, app: app, engine: engine, modelDirectory: modelDir, weightsPath: weights,
                                    convImplementation: Conv3dImplementation(rawValue: convImpl) ?? .auto,
                                    maxPixels: maxPixels, minPixels: minPixels,
                                    preprocessThreads: imageThreads ?? ServerConfiguration.onlineCores,
                                    memoryTrimInterval: memoryTrimInterval)
+        options.tokenizerPath = tokenizer
         let vlserver: VLServer
         do {
             vlserver = try VLServer.load(options, logger: logger)
