@@ -1,5 +1,3 @@
-import Foundation
-
 extension BPETokenizer {
     /// Token ids of `text` (`tokenizers`' `encode(text).ids`). With `parseSpecialTokens` false,
     /// added-token strings are ordinary text.
@@ -51,52 +49,78 @@ extension BPETokenizer {
         return nil
     }
 
-    /// Normalises (NFC, only when a scalar ≥ U+0300 is present: below it NFC changes nothing),
+    /// Normalises (NFC, only when `NFCCheck` or a combining mark says it could change the text),
     /// pre-tokenises and merges one segment without added tokens.
     private func encodeSegment(_ bytes: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
         guard !bytes.isEmpty else { return }
-        if normalizesNFC, bytes.contains(where: { $0 >= 0xCC }) {
-            var normalized = String(decoding: bytes, as: UTF8.self).precomposedStringWithCanonicalMapping
-            normalized.withUTF8 { encodeNormalized($0, into: &ids) }
+        var text = ScalarText(capacity: bytes.count)
+        if text.decode(bytes), normalizesNFC {
+            let normalized = Self.nfc(String(decoding: bytes, as: UTF8.self))
+            normalized.withUnsafeBufferPointer { normalized in
+                var text = ScalarText(capacity: normalized.count)
+                _ = text.decode(normalized)
+                split(text, normalized, into: &ids)
+            }
         } else {
-            encodeNormalized(bytes, into: &ids)
+            split(text, bytes, into: &ids)
         }
     }
 
-    private func encodeNormalized(_ bytes: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
-        // Scalars, their classes and their byte offsets (plus the end).
+    /// NFC of `text` as UTF-8: the standard library's normaliser (`_nfcCodeUnits`, the one `String`
+    /// comparison uses). Not Foundation's `precomposedStringWithCanonicalMapping`, which on Linux
+    /// (CFStringNormalize) composes a supplementary-plane scalar's low surrogate with a following combining
+    /// mark (U+1006F U+0311 becomes U+020F) and leaves a Hangul LV syllable and a trailing consonant apart.
+    /// Checked against Python's unicodedata for every scalar NFC changes and every LV + T pair.
+    static func nfc(_ text: String) -> [UInt8] { text._nfcCodeUnits }
+
+    /// A segment's scalars, their classes and their byte offsets (plus the end).
+    private struct ScalarText {
         var scalars: [UInt32] = []
         var classes: [UInt8] = []
         var offsets: [Int32] = []
-        scalars.reserveCapacity(bytes.count)
-        classes.reserveCapacity(bytes.count)
-        offsets.reserveCapacity(bytes.count + 1)
-        var i = 0
-        let count = bytes.count
-        while i < count {
-            let lead = UInt32(bytes[i])
-            var value: UInt32
-            var length: Int
-            if lead < 0x80 {
-                value = lead; length = 1
-            } else if lead < 0xE0 {
-                value = (lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); length = 2
-            } else if lead < 0xF0 {
-                value = (lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); length = 3
-            } else {
-                value = (lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
-                    | UInt32(bytes[i + 3] & 0x3F)
-                length = 4
-            }
-            scalars.append(value)
-            classes.append(PreTokenizer.classify(value))
-            offsets.append(Int32(i))
-            i += length
+
+        init(capacity: Int) {
+            scalars.reserveCapacity(capacity)
+            classes.reserveCapacity(capacity)
+            offsets.reserveCapacity(capacity + 1)
         }
-        offsets.append(Int32(count))
-        scalars.withUnsafeBufferPointer { scalars in
-            classes.withUnsafeBufferPointer { classes in
-                offsets.withUnsafeBufferPointer { offsets in
+
+        /// Decodes valid UTF-8; returns whether NFC might change it.
+        mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var flags: UInt8 = 0
+            var i = 0
+            let count = bytes.count
+            while i < count {
+                let lead = UInt32(bytes[i])
+                var value: UInt32
+                var length: Int
+                if lead < 0x80 {
+                    value = lead; length = 1
+                } else if lead < 0xE0 {
+                    value = (lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); length = 2
+                } else if lead < 0xF0 {
+                    value = (lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); length = 3
+                } else {
+                    value = (lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
+                        | UInt32(bytes[i + 3] & 0x3F)
+                    length = 4
+                }
+                let c = PreTokenizer.classify(value)
+                flags |= c
+                scalars.append(value)
+                classes.append(c & ~PreTokenizer.mayChangeUnderNFC)
+                offsets.append(Int32(i))
+                i += length
+            }
+            offsets.append(Int32(count))
+            return flags & PreTokenizer.mayChangeUnderNFC != 0
+        }
+    }
+
+    private func split(_ text: ScalarText, _ bytes: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
+        text.scalars.withUnsafeBufferPointer { scalars in
+            text.classes.withUnsafeBufferPointer { classes in
+                text.offsets.withUnsafeBufferPointer { offsets in
                     preTokenizer.split(scalars: scalars, classes: classes) { start, end in
                         let word = UnsafeBufferPointer(rebasing: bytes[Int(offsets[start])..<Int(offsets[end])])
                         encodeWord(word, into: &ids)
@@ -144,7 +168,5 @@ extension BPETokenizer {
     }
 
     @inline(__always)
-    private func mergeOf(_ left: Int32, _ right: Int32) -> UInt64 {
-        merges[UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))] ?? .max
-    }
+    private func mergeOf(_ left: Int32, _ right: Int32) -> UInt64 { merges.lookup(left, right) }
 }

@@ -47,8 +47,8 @@ public final class BPETokenizer: Sendable {
     let preTokenizer: PreTokenizer
     /// Id of each single byte's token.
     let byteIDs: [Int32]
-    /// `(left << 32) | right` → `(rank << 32) | merged id`.
-    let merges: [UInt64: UInt64]
+    /// Merge ranks and results.
+    let merges: MergeTable
     /// Bytes of token `id` are `tokenBytes[tokenOffsets[id]..<tokenOffsets[id + 1]]`.
     let tokenBytes: [UInt8]
     let tokenOffsets: [Int32]
@@ -101,17 +101,16 @@ public final class BPETokenizer: Sendable {
         self.byteIDs = byteIDs
 
         // Merges: rank = position in the list.
-        var merges: [UInt64: UInt64] = [:]
+        var merges: [(left: Int32, right: Int32, merged: Int32)] = []
         merges.reserveCapacity(file.model.merges.count)
-        for (rank, merge) in file.model.merges.enumerated() {
+        for merge in file.model.merges {
             guard let left = ByteLevel.bytes(of: merge.left), let right = ByteLevel.bytes(of: merge.right),
                   let leftID = idOfBytes[left], let rightID = idOfBytes[right], let mergedID = idOfBytes[left + right] else {
                 throw .unsupported("merge '\(merge.left) \(merge.right)' names tokens missing from the vocabulary")
             }
-            let key = UInt64(UInt32(leftID)) << 32 | UInt64(UInt32(rightID))
-            if merges[key] == nil { merges[key] = UInt64(rank) << 32 | UInt64(UInt32(mergedID)) }
+            merges.append((leftID, rightID, mergedID))
         }
-        self.merges = merges
+        self.merges = MergeTable(merges)
         mergeCount = file.model.merges.count
 
         // Added tokens.

@@ -30,15 +30,22 @@ struct PreTokenizer: Sendable {
         }
     }
 
+    /// Set in `classify`'s result when NFC might change text containing the scalar (`NFCCheck`, marks).
+    static let mayChangeUnderNFC: UInt8 = 0x80
+
+    /// The scalar's `Class`, with `mayChangeUnderNFC` set for combining marks and `NFCCheck`'s scalars.
+    /// `\s` (White_Space) outside ASCII is general category Zs, Zl or Zp, or U+0085.
     @inline(__always)
     static func classify(_ value: UInt32) -> UInt8 {
         if value < 128 { return asciiClasses[Int(value)] }
-        let properties = Unicode.Scalar(value)!.properties
-        if properties.isWhitespace { return Class.space }
-        switch properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return Class.letter
-        case .decimalNumber, .letterNumber, .otherNumber: return Class.number
-        default: return Class.other
+        let nfc = NFCCheck.mayChange(value) ? mayChangeUnderNFC : 0
+        switch Unicode.Scalar(value)!.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return Class.letter | nfc
+        case .decimalNumber, .letterNumber, .otherNumber: return Class.number | nfc
+        case .spaceSeparator, .lineSeparator, .paragraphSeparator: return Class.space | nfc
+        case .nonspacingMark, .spacingMark, .enclosingMark: return Class.other | mayChangeUnderNFC
+        case .control: return value == 0x85 ? Class.space : Class.other
+        default: return Class.other | nfc
         }
     }
 

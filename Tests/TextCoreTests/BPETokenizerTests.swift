@@ -24,8 +24,9 @@ import Testing
     }
 
     @Test func textWithoutSpecialTokensRoundTrips() throws {
+        // decode(encode(s)) is NFC(s).
         for c in cases.encode where !c.text.contains("<|") {
-            #expect(try tokenizer.decode(tokenizer.encode(c.text)) == c.text.precomposedStringWithCanonicalMapping)
+            #expect(Array(try tokenizer.decode(tokenizer.encode(c.text)).unicodeScalars) == Array(String(decoding: BPETokenizer.nfc(c.text), as: UTF8.self).unicodeScalars))
         }
     }
 
@@ -61,6 +62,44 @@ import Testing
             #expect(throws: BPETokenizer.LoadError.self) { try BPETokenizer(json: Data(edited.utf8)) }
         }
         #expect(throws: BPETokenizer.LoadError.self) { try BPETokenizer(json: Data("{}".utf8)) }
+    }
+}
+
+@Suite struct NFCTests {
+    let nfc = TokenizerFixtures.cases.nfc
+
+    @Test func normalisesEveryScalarNFCChangesLikePython() {
+        #expect(nfc.changed.count > 1000)
+        for (key, expected) in nfc.changed {
+            let scalar = Unicode.Scalar(UInt32(key)!)!
+            #expect(String(decoding: BPETokenizer.nfc(String(scalar)), as: UTF8.self).unicodeScalars.map(\.value) == expected, "U+\(key)")
+        }
+    }
+
+    /// Foundation's normaliser on Linux gets this wrong (U+020F).
+    @Test func leavesASupplementaryScalarAndAMarkAlone() {
+        #expect(String(decoding: BPETokenizer.nfc("\u{1006F}\u{0311}"), as: UTF8.self).unicodeScalars.map(\.value) == [0x1006F, 0x311])
+    }
+
+    @Test func composesHangulLVAndT() {
+        for lv in stride(from: UInt32(0xAC00), through: 0xD788, by: 28) {
+            for t in UInt32(0x11A8)...0x11C2 {
+                let text = String(Unicode.Scalar(lv)!) + String(Unicode.Scalar(t)!)
+                #expect(String(decoding: BPETokenizer.nfc(text), as: UTF8.self).unicodeScalars.map(\.value) == [lv + t - 0x11A7])
+            }
+        }
+    }
+
+    /// Text the quick check passes is left alone, so it must flag every scalar NFC could touch.
+    @Test func quickCheckFlagsEveryScalarNFCCouldChange() {
+        let values = nfc.changed.keys.map { UInt32($0)! } + nfc.composesWithPrevious + nfc.combining
+        #expect(values.count > 2000)
+        for value in values {
+            #expect(PreTokenizer.classify(value) & PreTokenizer.mayChangeUnderNFC != 0, "U+\(String(value, radix: 16))")
+        }
+        for value: UInt32 in [0x41, 0xE9, 0x4E2D, 0xAC00, 0x1F600, 0x3042] {
+            #expect(PreTokenizer.classify(value) & PreTokenizer.mayChangeUnderNFC == 0)
+        }
     }
 }
 

@@ -22,9 +22,22 @@ enum TokenizerFixtures {
         var added: [String: Int32]
         var encode: [EncodeCase]
         var chat: [ChatCase]
+        var nfc: NFCData
 
         enum CodingKeys: String, CodingKey {
-            case vocabSize = "vocab_size", vocabSizeWithAdded = "vocab_size_with_added", added, encode, chat
+            case vocabSize = "vocab_size", vocabSizeWithAdded = "vocab_size_with_added", added, encode, chat, nfc
+        }
+    }
+
+    /// Python's unicodedata: the NFC of every scalar NFC changes (keyed by the decimal scalar value), the
+    /// scalars that compose with a preceding one, and those of non-zero canonical combining class.
+    struct NFCData: Decodable {
+        var changed: [String: [UInt32]]
+        var composesWithPrevious: [UInt32]
+        var combining: [UInt32]
+
+        enum CodingKeys: String, CodingKey {
+            case changed, composesWithPrevious = "composes_with_previous", combining
         }
     }
 
