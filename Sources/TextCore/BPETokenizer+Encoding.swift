@@ -53,13 +53,11 @@ extension BPETokenizer {
     /// pre-tokenises and merges one segment without added tokens.
     private func encodeSegment(_ bytes: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
         guard !bytes.isEmpty else { return }
-        var text = ScalarText(capacity: bytes.count)
-        if text.decode(bytes), normalizesNFC {
+        let text = ScalarText(bytes)
+        if text.mayChangeUnderNFC, normalizesNFC {
             let normalized = Self.nfc(String(decoding: bytes, as: UTF8.self))
             normalized.withUnsafeBufferPointer { normalized in
-                var text = ScalarText(capacity: normalized.count)
-                _ = text.decode(normalized)
-                split(text, normalized, into: &ids)
+                split(ScalarText(normalized), normalized, into: &ids)
             }
         } else {
             split(text, bytes, into: &ids)
@@ -75,45 +73,59 @@ extension BPETokenizer {
 
     /// A segment's scalars, their classes and their byte offsets (plus the end).
     private struct ScalarText {
-        var scalars: [UInt32] = []
-        var classes: [UInt8] = []
-        var offsets: [Int32] = []
+        var scalars: [UInt32]
+        var classes: [UInt8]
+        var offsets: [Int32]
+        /// Whether NFC might change the text (`NFCCheck`, combining marks).
+        var mayChangeUnderNFC: Bool
 
-        init(capacity: Int) {
-            scalars.reserveCapacity(capacity)
-            classes.reserveCapacity(capacity)
-            offsets.reserveCapacity(capacity + 1)
-        }
-
-        /// Decodes valid UTF-8; returns whether NFC might change it.
-        mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            var flags: UInt8 = 0
-            var i = 0
+        /// Decodes valid UTF-8 into buffers of the right capacity, written through pointers.
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
             let count = bytes.count
-            while i < count {
-                let lead = UInt32(bytes[i])
-                var value: UInt32
-                var length: Int
-                if lead < 0x80 {
-                    value = lead; length = 1
-                } else if lead < 0xE0 {
-                    value = (lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); length = 2
-                } else if lead < 0xF0 {
-                    value = (lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); length = 3
-                } else {
-                    value = (lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
-                        | UInt32(bytes[i + 3] & 0x3F)
-                    length = 4
+            var flags: UInt8 = 0
+            var decoded = 0
+            var classes: [UInt8] = []
+            var offsets: [Int32] = []
+            scalars = [UInt32](unsafeUninitializedCapacity: count) { scalars, scalarCount in
+                classes = [UInt8](unsafeUninitializedCapacity: count) { classes, classCount in
+                    offsets = [Int32](unsafeUninitializedCapacity: count + 1) { offsets, offsetCount in
+                        var i = 0
+                        var n = 0
+                        while i < count {
+                            let lead = UInt32(bytes[i])
+                            var value: UInt32
+                            var length: Int
+                            if lead < 0x80 {
+                                value = lead; length = 1
+                            } else if lead < 0xE0 {
+                                value = (lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); length = 2
+                            } else if lead < 0xF0 {
+                                value = (lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                                length = 3
+                            } else {
+                                value = (lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12
+                                    | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F)
+                                length = 4
+                            }
+                            let c = PreTokenizer.classify(value)
+                            flags |= c
+                            scalars[n] = value
+                            classes[n] = c & ~PreTokenizer.mayChangeUnderNFC
+                            offsets[n] = Int32(i)
+                            n += 1
+                            i += length
+                        }
+                        offsets[n] = Int32(count)
+                        decoded = n
+                        offsetCount = n + 1
+                    }
+                    classCount = decoded
                 }
-                let c = PreTokenizer.classify(value)
-                flags |= c
-                scalars.append(value)
-                classes.append(c & ~PreTokenizer.mayChangeUnderNFC)
-                offsets.append(Int32(i))
-                i += length
+                scalarCount = decoded
             }
-            offsets.append(Int32(count))
-            return flags & PreTokenizer.mayChangeUnderNFC != 0
+            self.classes = classes
+            self.offsets = offsets
+            mayChangeUnderNFC = flags & PreTokenizer.mayChangeUnderNFC != 0
         }
     }
 

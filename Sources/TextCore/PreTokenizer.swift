@@ -19,17 +19,6 @@ struct PreTokenizer: Sendable {
         static let newline: UInt8 = 4     // \r or \n
     }
 
-    /// Classes of the ASCII scalars.
-    private static let asciiClasses: [UInt8] = (0..<128).map { value in
-        switch UInt8(value) {
-        case UInt8(ascii: "\r"), UInt8(ascii: "\n"): Class.newline
-        case 0x09, 0x0B, 0x0C, 0x20: Class.space
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): Class.letter
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): Class.number
-        default: Class.other
-        }
-    }
-
     /// Set in `classify`'s result when NFC might change text containing the scalar (`NFCCheck`, marks).
     static let mayChangeUnderNFC: UInt8 = 0x80
 
@@ -37,7 +26,15 @@ struct PreTokenizer: Sendable {
     /// `\s` (White_Space) outside ASCII is general category Zs, Zl or Zp, or U+0085.
     @inline(__always)
     static func classify(_ value: UInt32) -> UInt8 {
-        if value < 128 { return asciiClasses[Int(value)] }
+        if value < 128 {
+            switch value {
+            case 0x61...0x7A, 0x41...0x5A: return Class.letter
+            case 0x30...0x39: return Class.number
+            case 0x20, 0x09, 0x0B, 0x0C: return Class.space
+            case 0x0A, 0x0D: return Class.newline
+            default: return Class.other
+            }
+        }
         let nfc = NFCCheck.mayChange(value) ? mayChangeUnderNFC : 0
         switch Unicode.Scalar(value)!.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return Class.letter | nfc
