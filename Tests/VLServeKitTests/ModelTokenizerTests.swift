@@ -86,24 +86,73 @@ import VisionCore
         var all: [String] { storage.withLock { $0 } }
     }
 
-    @Test func promptTokensAreTheTokenizersLibrarysCount() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vlserve-tok-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    /// A model directory with `config.json` and, if given, `tokenizerJSON` as its tokenizer.json (removed afterwards).
+    static func withModelDirectory(tokenizerJSON: URL?, _ body: (URL) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("vlserve-tok-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let repository = Self.fixtures.appendingPathComponent("../../..").standardized
+        let repository = fixtures.appendingPathComponent("../../..").standardized
         try FileManager.default.copyItem(at: repository.appendingPathComponent("models/qwen2.5-vl-7b/config.json"),
                                          to: directory.appendingPathComponent("config.json"))
-        try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("tokenizer/tokenizer.json"),
-                                         to: directory.appendingPathComponent("tokenizer.json"))
+        if let tokenizerJSON {
+            try FileManager.default.copyItem(at: tokenizerJSON, to: directory.appendingPathComponent("tokenizer.json"))
+        }
+        try await body(directory)
+    }
 
-        let lines = Lines()
-        let logger = Logger(label: "vlserve", minimumLevel: .info, sink: { line in lines.storage.withLock { $0.append(line) } })
-        let options = ServeOptions(server: testServerConfiguration(),
+    static func options(modelDirectory: URL, tokenizerPath: String? = nil) -> ServeOptions {
+        var options = ServeOptions(server: testServerConfiguration(),
                                    app: AppConfiguration(servedModelNames: ["test-vlm"], maxModelLen: 4096),
                                    engine: EngineConfiguration(modelName: "test-vlm", costModel: .zero),
-                                   modelDirectory: directory.path, weightsPath: nil, convImplementation: .auto,
+                                   modelDirectory: modelDirectory.path, weightsPath: nil, convImplementation: .auto,
                                    maxPixels: nil, minPixels: nil, preprocessThreads: 1, memoryTrimInterval: 0)
-        let server = try VLServer.load(options, logger: logger)
+        options.tokenizerPath = tokenizerPath
+        return options
+    }
+
+    @Test func choosesTheTokenizerAndLogsIt() async throws {
+        // No tokenizer.json: the stub. --tokenizer naming a directory without one: startup fails.
+        try await Self.withModelDirectory(tokenizerJSON: nil) { directory in
+            let lines = Lines()
+            let logger = Logger(label: "vlserve", minimumLevel: .info, sink: { line in lines.storage.withLock { $0.append(line) } })
+            let server = try VLServer.load(Self.options(modelDirectory: directory), logger: logger)
+            #expect(!server.app.configuration.tokenizer.isModelTokenizer)
+            #expect(lines.all.contains { $0.contains("tokenizer: built-in stub vocabulary") })
+            await server.shutdown(drainTimeout: .seconds(1))
+            #expect(throws: BPETokenizer.LoadError.self) {
+                try VLServer.load(Self.options(modelDirectory: directory, tokenizerPath: directory.path), logger: .silent())
+            }
+            // --tokenizer naming the fixture's file.
+            let file = Self.fixtures.appendingPathComponent("tokenizer/tokenizer.json").path
+            let explicit = try VLServer.load(Self.options(modelDirectory: directory, tokenizerPath: file), logger: .silent())
+            #expect(explicit.app.configuration.tokenizer.isModelTokenizer)
+            await explicit.shutdown(drainTimeout: .seconds(1))
+        }
+        // A tokenizer.json of an unsupported configuration in the model directory: a warning, and the stub.
+        let unsupported = FileManager.default.temporaryDirectory.appendingPathComponent("vlserve-tok-bad-\(getpid()).json")
+        try Data(#"{"added_tokens": [], "model": {"vocab": {}, "merges": []}}"#.utf8).write(to: unsupported)
+        defer { try? FileManager.default.removeItem(at: unsupported) }
+        try await Self.withModelDirectory(tokenizerJSON: unsupported) { directory in
+            let lines = Lines()
+            let logger = Logger(label: "vlserve", minimumLevel: .info, sink: { line in lines.storage.withLock { $0.append(line) } })
+            let server = try VLServer.load(Self.options(modelDirectory: directory), logger: logger)
+            #expect(!server.app.configuration.tokenizer.isModelTokenizer)
+            #expect(lines.all.contains { $0.contains("warning") && $0.contains("not a supported byte-level BPE") })
+            await server.shutdown(drainTimeout: .seconds(1))
+        }
+    }
+
+    @Test func promptTokensAreTheTokenizersLibrarysCount() async throws {
+        try await Self.withModelDirectory(tokenizerJSON: Self.fixtures.appendingPathComponent("tokenizer/tokenizer.json")) {
+            try await checkAgainstFixtures(modelDirectory: $0)
+        }
+    }
+
+    func checkAgainstFixtures(modelDirectory directory: URL) async throws {
+        let lines = Lines()
+        let logger = Logger(label: "vlserve", minimumLevel: .info, sink: { line in lines.storage.withLock { $0.append(line) } })
+        let server = try VLServer.load(Self.options(modelDirectory: directory), logger: logger)
         let port = try server.start()
         do {
             #expect(lines.all.contains { $0.contains("tokenizer: \(directory.path)/tokenizer.json (byte-level BPE") })
