@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import TextCore
 
@@ -28,6 +29,20 @@ import Testing
         for c in cases.encode where !c.text.contains("<|") {
             #expect(Array(try tokenizer.decode(tokenizer.encode(c.text)).unicodeScalars) == Array(String(decoding: BPETokenizer.nfc(c.text), as: UTF8.self).unicodeScalars))
         }
+    }
+
+    /// One tokenizer (and its word cache) used from several threads at once gives the same ids.
+    @Test func encodesConcurrently() {
+        let fresh = try! BPETokenizer(contentsOf: TokenizerFixtures.directory + "/tokenizer.json")
+        let texts = cases.encode
+        let failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for round in 0..<20 {
+                let c = texts[(worker * 7 + round) % texts.count]
+                if fresh.encode(c.text) != c.ids { failures.withLock { $0 += 1 } }
+            }
+        }
+        #expect(failures.withLock { $0 } == 0)
     }
 
     @Test func specialTokenTextIsPlainWhenNotParsed() throws {
