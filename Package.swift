@@ -10,11 +10,12 @@
 //   NetIO                        epoll event loop, non-blocking sockets, HTTP server and client connections
 //   OpenAIAPI                    OpenAI wire format: JSON, request decoding, chunks, error bodies
 //   Observability                logger (one escaped line per call) and Prometheus metrics registry
-//   TextCore                     tokenizer, vocabulary, Qwen chat template, SplitMix64 (no model, no I/O)
+//   TextCore                     stub tokenizer and vocabulary, Hugging Face tokenizer.json BPE, Qwen chat
+//                                template, SplitMix64 (no model; reads only tokenizer.json)
 //   Engine                       engine thread, scheduler, stub decoder, cost model (no vision, no HTTP)
 //   VLServeKit                   the server application: routes HTTP requests to the API and the engine
 //   BenchKit                     vlbench: datasets, arrival schedule, metrics, reports
-//   VLServeBenchmarks            vlserve bench-*: conv, preprocess and API micro-benchmarks and their reports
+//   VLServeBenchmarks            vlserve bench-*: conv, preprocess, API and tokenizer micro-benchmarks and their reports
 //   vlserve, vlbench             executables: argument parsing and wiring only
 import PackageDescription
 
@@ -63,7 +64,7 @@ let package = Package(
             "BenchKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
-        .target(name: "VLServeBenchmarks", dependencies: ["VisionCore", "OpenAIAPI"], swiftSettings: swiftSettings),
+        .target(name: "VLServeBenchmarks", dependencies: ["VisionCore", "OpenAIAPI", "TextCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VisionCoreTests", dependencies: ["VisionCore"], exclude: ["Fixtures"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "VLServeBenchmarksTests", dependencies: ["VLServeBenchmarks", "VisionCore", "OpenAIAPI"],
@@ -72,7 +73,7 @@ let package = Package(
         .testTarget(name: "NetIOTests", dependencies: ["NetIO", "HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "OpenAIAPITests", dependencies: ["OpenAIAPI"], swiftSettings: swiftSettings),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
-        .testTarget(name: "TextCoreTests", dependencies: ["TextCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TextCoreTests", dependencies: ["TextCore"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Observability", "TextCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VLServeKitTests", dependencies: ["VLServeKit", "NetIO", "HTTPCore", "Observability", "TextCore", "Engine"],
                     swiftSettings: swiftSettings),

@@ -2,7 +2,7 @@
 # Regenerates the committed test fixtures with the real transformers / torch code.
 #
 #   scripts/make-fixtures.sh --install   # first time: creates the venv and installs torch, transformers, ...
-#   scripts/make-fixtures.sh             # regenerate Tests/VisionCoreTests/Fixtures/*
+#   scripts/make-fixtures.sh             # regenerate the vision, arrival and tokenizer fixtures
 #
 # The venv lives in $VLSERVE_VENV (default .venv-ref, git-ignored). torch's default wheel pulls ~5 GB of
 # CUDA libraries it does not use on CPU; the install takes a few minutes. The Swift tests never need Python.

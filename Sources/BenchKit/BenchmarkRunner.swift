@@ -57,8 +57,9 @@ public enum BenchmarkRunner {
         }
         let servedName = o.servedModelName ?? modelID
 
-        // Dataset.
-        let tokenizer = Tokenizer()
+        // Dataset, tokenised with the model's tokenizer.json when the tokenizer id is a local directory that has one.
+        let tokenizer = try TextTokenizer.local(tokenizerID)
+        log("Tokenizer: \(tokenizer.summary)")
         var rng = SeededRandom(seed: o.seed)
         var samples: [SampleRequest]
         switch o.dataset {
@@ -89,7 +90,7 @@ public enum BenchmarkRunner {
         if let counts = await api.tokenCounts(samples.map(\.prompt), model: servedName) {
             for i in samples.indices { samples[i].promptLen = counts[i] }
         } else {
-            log("Server has no /tokenize; counting prompt tokens with VLServe's own tokenizer.")
+            log("Server has no /tokenize; counting prompt tokens with vlbench's tokenizer.")
         }
 
         // Request bytes, built once before the clock starts.

@@ -37,9 +37,9 @@ public struct RandomDataset: Sendable {
 
     /// Draws `count` requests. The rng draws, in order: N input lengths, N output lengths,
     /// N offsets, then the prefix; random-mm continues with the same rng. Token ids index
-    /// `Tokenizer.randomPromptIDs` (upstream draws from the model's whole vocabulary); Engine's
-    /// tokenizer adds no special tokens, so the input length is not reduced for them.
-    public func sample(count: Int, tokenizer: Tokenizer,
+    /// `tokenizer.randomTextIDs`: a model tokenizer's whole base vocabulary, as upstream, or the stub's
+    /// space-prefixed words. Neither tokenizer adds special tokens, so the input length is not reduced for them.
+    public func sample(count: Int, tokenizer: TextTokenizer,
                        rng: inout SeededRandom) throws(DatasetError) -> [SampleRequest] {
         let realIn = max(0, inputLen)
         let inLo = Int((Double(realIn) * (1 - rangeRatio.input)).rounded(.down))
@@ -52,7 +52,7 @@ public struct RandomDataset: Sendable {
         guard outputLen >= 1 else { throw DatasetError("--random-output-len must be ≥ 1, got \(outputLen)") }
         let inLens = (0..<count).map { _ in rng.int(in: inLo, inHi) }
         let outLens = (0..<count).map { _ in rng.int(in: outLo, outHi) }
-        let vocab = Tokenizer.randomPromptIDs
+        let vocab = tokenizer.randomTextIDs
         let offsets = (0..<count).map { _ in rng.int(in: 0, vocab.count - 1) }
         let prefix = (0..<prefixLen).map { _ in vocab[rng.int(in: 0, vocab.count - 1)] }
         var out: [SampleRequest] = []
@@ -80,8 +80,8 @@ public struct RandomDataset: Sendable {
         return out
     }
 
-    /// Text of `ids` (ids from `encode` or `randomPromptIDs` are always known; others decode to "").
-    static func decode(_ ids: [Int32], _ tokenizer: Tokenizer) -> String {
+    /// Text of `ids` (ids from `encode` or `randomTextIDs` are always known; others decode to "").
+    static func decode(_ ids: [Int32], _ tokenizer: TextTokenizer) -> String {
         (try? tokenizer.decode(ids)) ?? ""
     }
 }

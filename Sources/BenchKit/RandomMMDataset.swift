@@ -72,7 +72,7 @@ public struct RandomMMDataset: Sendable {
 
     /// Draws `count` requests with images. Video buckets (T > 1) with non-zero probability are
     /// rejected: vlbench sends images only.
-    public func sample(count: Int, tokenizer: Tokenizer, rng: inout SeededRandom,
+    public func sample(count: Int, tokenizer: TextTokenizer, rng: inout SeededRandom,
                        encodeJPEG: JPEGEncodeFunction) throws(DatasetError) -> [SampleRequest] {
         var reqs = try text.sample(count: count, tokenizer: tokenizer, rng: &rng)
         let live = buckets.filter { $0.probability > 0 }

@@ -1,3 +1,5 @@
+import TextCore
+
 /// Scheduler limits and the cost model. Defaults in parentheses.
 public struct EngineConfiguration: Sendable {
     /// Served model name: the `model_name` label of every metric.
@@ -23,6 +25,8 @@ public struct EngineConfiguration: Sendable {
     /// 7B model in bf16 keeps on a 24 GB accelerator at Qwen2.5-7B's 56 KiB of KV per token). Past it the
     /// scheduler stops admitting and preempts the newest running sequence, as vLLM does.
     public var kvCacheBlocks: Int
+    /// The tokenizer whose ids and text the stub decoder produces (the stub vocabulary; vlserve sets the model's).
+    public var tokenizer: TextTokenizer = .stub
 
     public static let defaultBlockSize = 16
     public static let defaultKVCacheBlocks = 8192

@@ -76,7 +76,7 @@ public final class Scheduler {
         self.encoder = encoder
         self.clock = clock
         self.logger = logger
-        decoder = StubDecoder(eosInterval: configuration.eosInterval)
+        decoder = StubDecoder(eosInterval: configuration.eosInterval, tokenizer: configuration.tokenizer)
         kvCache = KVCacheBudget(blockSize: configuration.blockSize, totalBlocks: configuration.kvCacheBlocks)
     }
 

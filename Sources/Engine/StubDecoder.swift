@@ -2,9 +2,10 @@ import TextCore
 
 /// The stub language model: per-sequence deterministic token generation with vLLM's stop rules.
 ///
-/// Tokens come from `Vocabulary`: mostly words with a leading space, with `,` and `.` now and then,
-/// drawn from `SplitMix64(seed)` (seed 0 when `temperature == 0`). Each step, once `minTokens` are
-/// out and `ignoreEOS` is off, EOS (`<|im_end|>`) is drawn with probability `1/eosInterval`.
+/// Tokens come from the tokenizer's vocabulary (`TextTokenizer.decoderWordIDs`): mostly words with a
+/// leading space, with `,` and `.` now and then, drawn from `SplitMix64(seed)` (seed 0 when
+/// `temperature == 0`); their text is the tokenizer's decoding. Each step, once `minTokens` are
+/// out and `ignoreEOS` is off, EOS (the tokenizer's `<|im_end|>`) is drawn with probability `1/eosInterval`.
 /// Stop checks mirror vLLM's `StopChecker`: nothing stops a sequence before `minTokens`; a stop
 /// token id ends it without showing the token; a stop string ends it with the text cut before the
 /// match (or after it with `includeStopStringInOutput`); text that could be the start of a stop
@@ -12,15 +13,30 @@ import TextCore
 public struct StubDecoder: Sendable {
     /// Mean number of tokens between EOS draws (after `minTokens`, without `ignoreEOS`). Default 128.
     public var eosInterval: UInt64
+    /// The tokenizer whose ids and text the decoder produces (the stub vocabulary by default).
+    public let tokenizer: TextTokenizer
+    private let palette: Palette
 
-    public init(eosInterval: UInt64 = 128) {
+    /// The ids drawn from.
+    struct Palette: Sendable {
+        var words: [Int32]
+        var comma: Int32
+        var period: Int32
+        var eos: Int32
+    }
+
+    public init(eosInterval: UInt64 = 128, tokenizer: TextTokenizer = .stub) {
         self.eosInterval = max(1, eosInterval)
+        self.tokenizer = tokenizer
+        palette = Palette(words: tokenizer.decoderWordIDs, comma: tokenizer.byteTokenID(UInt8(ascii: ",")),
+                          period: tokenizer.byteTokenID(UInt8(ascii: ".")), eos: tokenizer.eosTokenID)
     }
 
     /// A fresh generator for one sequence.
     public func makeSequence(parameters: SamplingParameters, defaultSeed: UInt64) -> SequenceGenerator {
         let seed = parameters.temperature == 0 ? 0 : (parameters.seed ?? defaultSeed)
-        return SequenceGenerator(parameters: parameters, rng: SplitMix64(seed: seed), eosInterval: eosInterval)
+        return SequenceGenerator(parameters: parameters, rng: SplitMix64(seed: seed), eosInterval: eosInterval,
+                                 tokenizer: tokenizer, palette: palette)
     }
 
     /// The result of one decode step of one sequence.
@@ -37,6 +53,8 @@ public struct StubDecoder: Sendable {
         public let parameters: SamplingParameters
         private var rng: SplitMix64
         private let eosInterval: UInt64
+        private let tokenizer: TextTokenizer
+        private let palette: Palette
         /// Tokens generated so far (EOS and stop tokens included, as vLLM counts them).
         public private(set) var tokenCount = 0
         /// Generated text (UTF-8), of which `emitted` bytes were handed out.
@@ -46,10 +64,13 @@ public struct StubDecoder: Sendable {
         private let maxStopLength: Int
         public private(set) var isFinished = false
 
-        init(parameters: SamplingParameters, rng: SplitMix64, eosInterval: UInt64) {
+        init(parameters: SamplingParameters, rng: SplitMix64, eosInterval: UInt64, tokenizer: TextTokenizer,
+             palette: Palette) {
             self.parameters = parameters
             self.rng = rng
             self.eosInterval = eosInterval
+            self.tokenizer = tokenizer
+            self.palette = palette
             stopBytes = parameters.stop.filter { !$0.isEmpty }.map { Array($0.utf8) }
             maxStopLength = stopBytes.map(\.count).max() ?? 0
         }
@@ -57,12 +78,11 @@ public struct StubDecoder: Sendable {
         /// Draws the next token id (without applying stop rules).
         mutating func sample() -> Int32 {
             let mayEnd = tokenCount >= parameters.minTokens && !parameters.ignoreEOS
-            if mayEnd, rng.next() % eosInterval == 0 { return SpecialTokens.eos }
+            if mayEnd, rng.next() % eosInterval == 0 { return palette.eos }
             let roll = rng.next() % 100
-            if roll < 6 { return Vocabulary.firstPunctuationID + 1 }  // ","
-            if roll < 10 { return Vocabulary.firstPunctuationID }     // "."
-            let word = Int32(rng.next() % UInt64(Vocabulary.words.count))
-            return Vocabulary.firstWordID + 2 * word + 1               // " word"
+            if roll < 6 { return palette.comma }
+            if roll < 10 { return palette.period }
+            return palette.words[Int(rng.next() % UInt64(palette.words.count))]   // " word"
         }
 
         /// Generates one token and applies the stop rules. Call only while `!isFinished`.
@@ -71,17 +91,17 @@ public struct StubDecoder: Sendable {
             let token = sample()
             tokenCount += 1
             let canStop = tokenCount >= parameters.minTokens
-            if canStop, token == SpecialTokens.eos, !parameters.ignoreEOS {
+            if canStop, token == palette.eos, !parameters.ignoreEOS {
                 return finish(token, .stop, nil)
             }
             if canStop, parameters.stopTokenIDs.contains(token) {
                 return finish(token, .stop, .tokenID(token))
             }
             let before = text.count
-            if token == SpecialTokens.eos {
+            if token == palette.eos {
                 // ignore_eos: the EOS token is generated but (like a skipped special token) not shown.
             } else {
-                try? Tokenizer().appendBytes(of: token, to: &text)
+                try? tokenizer.appendBytes(of: token, to: &text)
             }
             if canStop, !stopBytes.isEmpty, let (position, stop) = findStop(from: before) {
                 let cut = parameters.includeStopStringInOutput ? position + stop.count : position

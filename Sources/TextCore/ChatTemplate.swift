@@ -5,30 +5,42 @@
 ///     <|im_start|>{role}\n{parts}<|im_end|>\n                           (each message)
 ///     <|im_start|>assistant\n                                            (if addGenerationPrompt)
 ///
-/// An image part renders as `<|vision_start|>` + `<|image_pad|>` × tokenCount + `<|vision_end|>`.
-/// Text segments are tokenised one by one with `Tokenizer`.
+/// An image part renders as `<|vision_start|>` + `<|image_pad|>` × tokenCount + `<|vision_end|>`, as
+/// `Qwen2_5_VLProcessor` expands it. The special tokens are the tokenizer's own (its added tokens' ids).
+/// Since a tokenizer cuts added tokens out of the text before anything else, encoding each run of text
+/// between two special tokens on its own (`{role}\n{text}`, `\n`, ...) gives exactly the ids of encoding
+/// the whole rendered text, which is what vLLM does; so with a model's `tokenizer.json` the prompt's
+/// length equals the `tokenizers` library's count for the templated text.
 public struct ChatTemplate: Sendable {
     public static let defaultSystemPrompt = "You are a helpful assistant."
 
-    public let tokenizer: Tokenizer
-    /// Pre-tokenised fixed pieces: the default system turn, `<|im_start|>{role}\n` for the usual roles,
-    /// `<|im_end|>\n` and the generation prompt (the same ids `appendTurn` would produce).
-    private let defaultSystemTurn: [Int32]
-    private let roleHeaders: [String: [Int32]]
+    public let tokenizer: TextTokenizer
+    /// Ids of `<|im_start|>`, `<|im_end|>`, `<|vision_start|>`, `<|image_pad|>`, `<|vision_end|>` (one id each
+    /// with a Qwen tokenizer; their text's ids otherwise).
+    private let imStart: [Int32]
+    private let imEnd: [Int32]
+    private let visionStart: [Int32]
+    private let imagePad: [Int32]
+    private let visionEnd: [Int32]
+    /// Pre-tokenised fixed pieces: `<|im_end|>\n`, the default system turn and the generation prompt.
     private let turnEnd: [Int32]
+    private let defaultSystemTurn: [Int32]
     private let generationPrompt: [Int32]
 
-    public init(tokenizer: Tokenizer = Tokenizer()) {
+    public init(tokenizer: TextTokenizer = .stub) {
         self.tokenizer = tokenizer
-        var headers: [String: [Int32]] = [:]
-        for role in ["system", "developer", "user", "assistant", "tool"] {
-            headers[role] = [SpecialTokens.imStart] + tokenizer.encode(role + "\n", parseSpecialTokens: false)
-        }
-        roleHeaders = headers
-        turnEnd = [SpecialTokens.imEnd] + tokenizer.encode("\n")
-        generationPrompt = [SpecialTokens.imStart] + tokenizer.encode("assistant\n")
-        defaultSystemTurn = headers["system"]! + tokenizer.encode(Self.defaultSystemPrompt) + turnEnd
+        imStart = tokenizer.encode("<|im_start|>")
+        imEnd = tokenizer.encode("<|im_end|>")
+        visionStart = tokenizer.encode("<|vision_start|>")
+        imagePad = tokenizer.encode("<|image_pad|>")
+        visionEnd = tokenizer.encode("<|vision_end|>")
+        turnEnd = imEnd + tokenizer.encode("\n")
+        generationPrompt = imStart + tokenizer.encode("assistant\n")
+        defaultSystemTurn = imStart + tokenizer.encode("system\n" + Self.defaultSystemPrompt) + turnEnd
     }
+
+    /// Ids that end a turn (`<|im_end|>\n`); `continue_final_message` drops them from the last turn.
+    public var turnEndCount: Int { turnEnd.count }
 
     /// Prompt token ids for `messages`.
     public func render(_ messages: [PromptMessage], addGenerationPrompt: Bool = true) -> [Int32] {
@@ -60,22 +72,26 @@ public struct ChatTemplate: Sendable {
     }
 
     private func appendTurn(role: String, parts: [PromptMessage.Part], into ids: inout [Int32]) {
-        if let header = roleHeaders[role] {
-            ids.append(contentsOf: header)
-        } else {
-            ids.append(SpecialTokens.imStart)
-            tokenizer.encode(role + "\n", parseSpecialTokens: false, into: &ids)
-        }
+        ids.append(contentsOf: imStart)
+        // The text run since the last special token: "{role}\n" and the text parts up to an image.
+        var run = role + "\n"
         for part in parts {
             switch part {
             case .text(let text):
-                tokenizer.encode(text, into: &ids)
+                run += text
             case .image(let tokenCount):
-                ids.append(SpecialTokens.visionStart)
-                ids.append(contentsOf: repeatElement(SpecialTokens.imagePad, count: tokenCount))
-                ids.append(SpecialTokens.visionEnd)
+                tokenizer.encode(run, into: &ids)
+                run = ""
+                ids.append(contentsOf: visionStart)
+                if imagePad.count == 1 {
+                    ids.append(contentsOf: repeatElement(imagePad[0], count: tokenCount))
+                } else {
+                    for _ in 0..<tokenCount { ids.append(contentsOf: imagePad) }
+                }
+                ids.append(contentsOf: visionEnd)
             }
         }
+        tokenizer.encode(run, into: &ids)
         ids.append(contentsOf: turnEnd)
     }
 }

@@ -1,3 +1,5 @@
+import TextCore
+
 /// Settings of the OpenAI-compatible application layer. Defaults in parentheses.
 public struct AppConfiguration: Sendable {
     /// Names accepted in `model` and listed by `/v1/models`; the first is used in responses
@@ -19,6 +21,9 @@ public struct AppConfiguration: Sendable {
     public var version: String
     /// `created` of the model cards (Unix seconds; server start).
     public var createdAt: Int
+    /// Tokenizer of prompts, `/tokenize` and `/detokenize` (the stub; `VLServer.load` sets the model's
+    /// `tokenizer.json` when there is one).
+    public var tokenizer: TextTokenizer = .stub
 
     public init(servedModelNames: [String] = ["qwen2.5-vl-7b"], modelRoot: String = "Qwen/Qwen2.5-VL-7B-Instruct",
                 maxModelLen: Int = 32768, maxImagesPerPrompt: Int = 999, apiKeys: [String] = [],

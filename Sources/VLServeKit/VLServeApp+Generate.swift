@@ -94,7 +94,9 @@ extension VLServeApp {
             })
         }
         var ids = template.render(prompt, addGenerationPrompt: addGenerationPrompt && !continueFinalMessage)
-        if continueFinalMessage, ids.count >= 2 { ids.removeLast(2) }  // leave the last turn open: drop "<|im_end|>\n"
+        if continueFinalMessage, ids.count >= template.turnEndCount {
+            ids.removeLast(template.turnEndCount)  // leave the last turn open: drop "<|im_end|>\n"
+        }
         return ids
     }
 

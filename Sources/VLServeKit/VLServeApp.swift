@@ -21,7 +21,8 @@ public final class VLServeApp: HTTPRequestHandler, @unchecked Sendable {
     public let pipeline: ImagePipeline
     public let pool: WorkerPool
     public let registry: MetricsRegistry
-    let template = ChatTemplate()
+    /// Qwen's chat template over `configuration.tokenizer`.
+    let template: ChatTemplate
     /// Request sessions alive (streams and pending JSON responses); 0 when everything was freed.
     public let liveSessions = LiveCounter()
     let logger: Logger
@@ -35,6 +36,7 @@ public final class VLServeApp: HTTPRequestHandler, @unchecked Sendable {
         self.pool = pool
         self.registry = registry
         self.logger = logger
+        template = ChatTemplate(tokenizer: configuration.tokenizer)
         apiKeyDigests = configuration.apiKeys.map { Array($0.utf8) }
     }
 

@@ -99,6 +99,8 @@ public struct ServeOptions: Sendable {
     public var preprocessThreads: Int
     /// Least seconds between two `malloc_trim(0)` calls when the engine goes idle; 0 disables (5).
     public var memoryTrimInterval: Double
+    /// Directory (or file) with the `tokenizer.json` to use (`--tokenizer`); nil = the model directory's, if any.
+    public var tokenizerPath: String? = nil
 
     public init(server: ServerConfiguration, app: AppConfiguration, engine: EngineConfiguration, modelDirectory: String,
                 weightsPath: String?, convImplementation: Conv3dImplementation, maxPixels: Int?, minPixels: Int?,
@@ -153,7 +155,11 @@ extension VLServer {
                         + "max_pixels \(preprocessorConfig.maxPixels), auth \(options.app.apiKeys.isEmpty ? "off" : "on"), "
                         + "image threads \(options.preprocessThreads), "
                         + "memory trim \(options.memoryTrimInterval > 0 ? "every ≥ \(options.memoryTrimInterval) s when idle" : "off")")
-        return try VLServer(app: options.app, engine: options.engine, server: options.server, encoder: encoder,
+        let tokenizer = try options.loadTokenizer(logger: logger)
+        var app = options.app, engine = options.engine
+        app.tokenizer = tokenizer
+        engine.tokenizer = tokenizer
+        return try VLServer(app: app, engine: engine, server: options.server, encoder: encoder,
                             preprocessor: ImagePreprocessor(config: preprocessorConfig, framesPerPatch: encoder.framesPerPatch),
                             preprocessThreads: options.preprocessThreads,
                             memoryTrimInterval: options.memoryTrimInterval, logger: logger)

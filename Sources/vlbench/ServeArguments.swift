@@ -16,7 +16,7 @@ struct ServeArguments: ParsableArguments {
     @Option(help: "API path; default /v1/completions, or /v1/chat/completions for openai-chat.") var endpoint: String?
     @Option(help: "Model name; default: data[0].id of GET /v1/models.") var model: String?
     @Option(name: .customLong("served-model-name"), help: "Name put in the request's model field.") var servedModelName: String?
-    @Option(help: "Tokenizer id recorded in the result (prompt lengths use the server's /tokenize or vlbench's tokenizer).") var tokenizer: String?
+    @Option(help: "Tokenizer id recorded in the result; a local directory with tokenizer.json (or that file) is also loaded to build and count prompts (default: --model, else the server's model root; otherwise the stub vocabulary). Prompt lengths use the server's /tokenize when it has one.") var tokenizer: String?
     @Option(name: .customLong("tokenizer-mode"), help: "Accepted for compatibility; ignored.") var tokenizerMode: String?
     @Flag(name: .customLong("trust-remote-code"), help: "Accepted for compatibility; ignored.") var trustRemoteCode = false
     @Flag(name: .customLong("skip-tokenizer-init"), help: "Accepted for compatibility; ignored.") var skipTokenizerInit = false

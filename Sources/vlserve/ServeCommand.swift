@@ -39,6 +39,8 @@ struct ServeCommand: ParsableCommand {
     var modelRoot: String?
     @Option(help: "Safetensors file or directory with visual.patch_embed.proj.weight (default: the model directory's, else seeded).")
     var weights: String?
+    @Option(help: "Directory (or file) with a Hugging Face tokenizer.json (default: the model directory's if it has one, else the built-in stub vocabulary).")
+    var tokenizer: String?
     @Option(name: .customLong("conv-impl"), help: "Conv3d implementation of the patch embedding.")
     var convImpl = Conv3dImplementation.auto
 
@@ -187,6 +189,7 @@ struct ServeCommand: ParsableCommand {
                                    memoryTrimInterval: memoryTrimInterval)
         options.dtype = gemm.dtype
         options.gemmBackend = gemm.gemmBackend
+        options.tokenizerPath = tokenizer
         return options
     }
 }

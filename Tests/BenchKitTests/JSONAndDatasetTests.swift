@@ -77,7 +77,7 @@ import TextCore
         d.inputLen = 64; d.outputLen = 16; d.rangeRatio = RangeRatio(input: 0.5, output: 0.25)
         d.requestIDPrefix = "bench-x-"
         var rng = SeededRandom(seed: 0)
-        let t = Tokenizer()
+        let t = TextTokenizer.stub
         let a = try d.sample(count: 50, tokenizer: t, rng: &rng)
         #expect(a.count == 50)
         for r in a {
@@ -93,6 +93,27 @@ import TextCore
         #expect(try d0.sample(count: 5, tokenizer: t, rng: &rng3).allSatisfy { $0.promptLen == 10 && $0.expectedOutputLen == 5 })
     }
 
+    /// With a model's tokenizer.json, random prompts are drawn from its base vocabulary and measured with it.
+    @Test func randomDatasetWithAModelTokenizer() throws {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../TextCoreTests/Fixtures/tokenizer").standardized.path
+        let t = try TextTokenizer.local(directory)
+        #expect(t.isModelTokenizer)
+        #expect(try TextTokenizer.local(directory + "/tokenizer.json").isModelTokenizer)
+        #expect(try !TextTokenizer.local("Qwen/Qwen2.5-VL-7B-Instruct").isModelTokenizer)
+        #expect(try !TextTokenizer.local("").isModelTokenizer)
+        var d = RandomDataset()
+        d.inputLen = 64; d.outputLen = 16
+        var rng = SeededRandom(seed: 0)
+        let a = try d.sample(count: 20, tokenizer: t, rng: &rng)
+        for r in a {
+            #expect(t.tokenCount(r.prompt) == r.promptLen)
+            #expect(abs(r.promptLen - 64) <= 2)
+        }
+        var rng2 = SeededRandom(seed: 0)
+        #expect(try d.sample(count: 20, tokenizer: t, rng: &rng2) == a)
+    }
+
     @Test func rangeRatioParsing() throws {
         #expect(try RangeRatio.parse("0.1") == RangeRatio(input: 0.1, output: 0.1))
         #expect(try RangeRatio.parse(#"{"input": 0.2, "output": 0.3}"#) == RangeRatio(input: 0.2, output: 0.3))
@@ -106,7 +127,7 @@ import TextCore
         #expect(d.buckets.count == 2)
         var rng = SeededRandom(seed: 0)
         let seen = ShapeLog()
-        let reqs = try d.sample(count: 3, tokenizer: Tokenizer(), rng: &rng) { w, h, px, q in
+        let reqs = try d.sample(count: 3, tokenizer: .stub, rng: &rng) { w, h, px, q in
             seen.add(w, h, px.count, q)
             return [0xFF, 0xD8, 0xFF, 0xD9]
         }
@@ -114,7 +135,7 @@ import TextCore
         #expect(seen.all == [[32, 16, 16 * 32 * 3, 75], [32, 16, 16 * 32 * 3, 75], [32, 16, 16 * 32 * 3, 75]])
         d.buckets = [MMBucket(height: 4, width: 4, frames: 8, probability: 1)]
         var rng2 = SeededRandom(seed: 0)
-        #expect(throws: DatasetError.self) { try d.sample(count: 1, tokenizer: Tokenizer(), rng: &rng2) { _, _, _, _ in [] } }
+        #expect(throws: DatasetError.self) { try d.sample(count: 1, tokenizer: .stub, rng: &rng2) { _, _, _, _ in [] } }
         #expect(throws: DatasetError.self) { try RandomMMDataset.parseBuckets("{}") }
     }
 
