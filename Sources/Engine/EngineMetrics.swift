@@ -65,6 +65,8 @@ public final class EngineMetrics: Sendable {
     public let rejectedQueueFull: Counter
     /// Labels of the encoder metrics (from `VisionEncoder.metricLabels`).
     public let encoderLabels: [(String, String)]
+    /// `model_name` and `engine`, the labels every metric carries.
+    public let baseLabels: [(String, String)]
     /// Per vision-encoder call (all images admitted in a step; seconds), labelled by `encoderLabels`.
     public let encoderBatchTime: Histogram
     /// Patch rows per encoder call, labelled by `encoderLabels`.
@@ -129,6 +131,7 @@ public final class EngineMetrics: Sendable {
         rejectedQueueFull = r.counter("vlserve:requests_rejected", help: "Requests refused with 503 before reaching the engine.",
                                       labels: base + [("reason", "queue_full")])
         let conv = base + encoderLabels
+        self.baseLabels = base
         encoderBatchTime = r.histogram("vlserve:vision_encoder_batch_seconds",
                                        help: "Time of one batched patch-embedding call (all images admitted in a step), in seconds.",
                                        buckets: Self.visionSecondsBuckets, labels: conv)

@@ -251,7 +251,7 @@ public final class Scheduler {
             sequence.images = []  // the batch holds the only reference now
         }
         let imageCount = images.count
-        let expectedRows = images.map(\.patchCount)
+        let expectedRows = images.map { encoder.outputRows(for: $0) }
         let start = clock.now()
         var failure: String?
         var outputs: [EncodedImage] = []
@@ -359,6 +359,8 @@ public final class Scheduler {
                 LogField("preprocess_ms", ms(sequence.request.preprocessSeconds)), LogField("queued_ms", ms(queued)),
                 LogField("encode_ms", ms(sequence.encodeSeconds)), LogField("prefill_ms", ms(prefill)),
                 LogField("decode_ms", ms(decode)), LogField("e2e_ms", ms(now - sequence.request.arrivalTime)),
+                LogField("encode_share", String(format: "%.3f", now > sequence.request.arrivalTime
+                    ? sequence.encodeSeconds / (now - sequence.request.arrivalTime) : 0)),
             ])
         }
         sequence.onOutput(SequenceOutput(text: text, tokenID: token, isFirst: isFirst, finishReason: reason,

@@ -14,9 +14,9 @@ public final class PatchEmbeddingEncoder: VisionEncoder {
         self.implementation = implementation
     }
 
-    /// `conv_impl`, `gemm_backend` and `dtype`.
+    /// `encoder` (patch-embed), `conv_impl`, `gemm_backend` and `dtype`.
     public var metricLabels: [(String, String)] {
-        [("conv_impl", implementation.rawValue), ("gemm_backend", embedding.conv.gemm.backend.rawValue),
+        [("encoder", "patch-embed"), ("conv_impl", implementation.rawValue), ("gemm_backend", embedding.conv.gemm.backend.rawValue),
          ("dtype", embedding.conv.gemm.dtype.rawValue)]
     }
 

@@ -36,6 +36,7 @@ public final class VLServer: @unchecked Sendable {
         let metrics = EngineMetrics(registry: registry, modelName: configuration.primaryModelName,
                                     maxModelLen: configuration.maxModelLen,
                                     encoderLabels: encoder?.metricLabels ?? [])
+        encoder?.registerMetrics(in: registry, labels: metrics.baseLabels)
         engine = Engine(configuration: engineConfiguration, metrics: metrics, encoder: encoder, clock: clock,
                         logger: logger.with(label: "engine"))
         pool = WorkerPool(threadCount: preprocessThreads, name: "vlserve-image")
@@ -92,6 +93,9 @@ public struct ServeOptions: Sendable {
     public var dtype: DTypeChoice = .auto
     /// `--gemm-backend` of the vision GEMMs (auto: openblas for float32, onednn for bfloat16).
     public var gemmBackend: GemmBackendChoice = .auto
+    /// `--vision-encoder full`: the whole vision tower with these operators (their `gemm` is replaced by the
+    /// resolved `--dtype`/`--gemm-backend`); nil runs the patch embedding only (`--conv-impl`).
+    public var tower: VisionTowerOptions?
     /// Overrides the preprocessor's `max_pixels` (the resize budget) when set.
     public var maxPixels: Int?
     /// Overrides the preprocessor's `min_pixels` when set.
@@ -139,12 +143,26 @@ extension VLServer {
         logger.notice("weights: \(description)")
         let gemm = try GemmConfiguration.resolve(dtype: options.dtype, backend: options.gemmBackend,
                                                  weightsAreBFloat16: weights.isBFloat16)
-        let encoder = PatchEmbeddingEncoder(embedding: try weights.patchEmbedding(gemm: gemm),
-                                            implementation: options.convImplementation)
         logger.notice("vision: \(VisionInfo.summary); \(VisionThreads.count) GEMM thread(s)")
-        logger.notice("patch embedding: conv implementation \(options.convImplementation.rawValue), dtype \(gemm.dtype.rawValue) "
-                        + "(--dtype \(options.dtype.rawValue)), backend \(gemm.backend.rawValue), "
-                        + "[N, \(encoder.embedding.inputSize)] -> [N, \(weights.config.hiddenSize)], kernel \(encoder.kernelName)")
+        let encoder: any VisionEncoder
+        var framesPerPatch: Int?
+        if var towerOptions = options.tower {
+            towerOptions.gemm = gemm
+            let tower = try VisionTower(weights: VisionTowerWeights(weights), options: towerOptions)
+            encoder = TowerEncoder(tower: tower)
+            let kernels = tower.kernelNames(rows: 1024).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            logger.notice("vision encoder: the whole tower (\(weights.config.depth) blocks, out \(weights.config.outHiddenSize)), "
+                            + "\(towerOptions), dtype \(gemm.dtype.rawValue) (--dtype \(options.dtype.rawValue)); kernels: "
+                            + kernels.joined(separator: ", "))
+        } else {
+            let patch = PatchEmbeddingEncoder(embedding: try weights.patchEmbedding(gemm: gemm),
+                                              implementation: options.convImplementation)
+            encoder = patch
+            framesPerPatch = patch.framesPerPatch
+            logger.notice("patch embedding: conv implementation \(options.convImplementation.rawValue), dtype \(gemm.dtype.rawValue) "
+                            + "(--dtype \(options.dtype.rawValue)), backend \(gemm.backend.rawValue), "
+                            + "[N, \(patch.embedding.inputSize)] -> [N, \(weights.config.hiddenSize)], kernel \(patch.kernelName)")
+        }
         let cost = options.engine.costModel
         logger.notice("engine: max_num_seqs \(options.engine.maxNumSeqs), max_num_batched_tokens \(options.engine.maxNumBatchedTokens), "
                         + "max_patches_per_step \(options.engine.maxPatchesPerStep), max_waiting_requests \(options.engine.maxWaitingRequests), "
@@ -160,7 +178,7 @@ extension VLServer {
         app.tokenizer = tokenizer
         engine.tokenizer = tokenizer
         return try VLServer(app: app, engine: engine, server: options.server, encoder: encoder,
-                            preprocessor: ImagePreprocessor(config: preprocessorConfig, framesPerPatch: encoder.framesPerPatch),
+                            preprocessor: ImagePreprocessor(config: preprocessorConfig, framesPerPatch: framesPerPatch),
                             preprocessThreads: options.preprocessThreads,
                             memoryTrimInterval: options.memoryTrimInterval, logger: logger)
     }

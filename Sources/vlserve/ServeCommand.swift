@@ -44,8 +44,13 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("conv-impl"), help: "Conv3d implementation of the patch embedding.")
     var convImpl = Conv3dImplementation.auto
 
+    @Option(name: .customLong("vision-encoder"),
+            help: "patch-embed (the Conv3d patch embedding only; the stub decoder stands in for the rest) or full (the whole vision tower, --vit-* operators).")
+    var visionEncoder: VisionEncoderScope = .patchEmbed
+
     // MARK: Vision GEMMs
     @OptionGroup(title: "Vision GEMMs") var gemm: GemmOptions
+    @OptionGroup(title: "Vision operators (--vision-encoder full)") var operators: VisionOperatorFlags
 
     // MARK: Cost model
     @Option(name: .customLong("decode-step-ms"), help: "Simulated time of one decode step, ms.")
@@ -128,6 +133,10 @@ struct ServeCommand: ParsableCommand {
         where value < 1 {
             throw ValidationError("\(name) must be at least 1, got \(value)")
         }
+        if visionEncoder == .full && convImpl != .auto {
+            throw ValidationError("--conv-impl \(convImpl.rawValue) applies to --vision-encoder patch-embed; the whole tower "
+                + "embeds patches with its own exact GEMM (drop --conv-impl, or use --vision-encoder patch-embed)")
+        }
         // As vLLM: the whole context of one request must fit the KV cache.
         if maxModelLen > blockSize * numGPUBlocks {
             throw ValidationError("--max-model-len \(maxModelLen) is larger than the simulated KV cache holds "
@@ -190,6 +199,7 @@ struct ServeCommand: ParsableCommand {
         options.dtype = gemm.dtype
         options.gemmBackend = gemm.gemmBackend
         options.tokenizerPath = tokenizer
+        if visionEncoder == .full { options.tower = operators.options(gemm: .openblasFloat32) }
         return options
     }
 }

@@ -22,7 +22,7 @@ import VisionCore
         let metrics = try await request(port, "GET", "/metrics")
         await server.shutdown(drainTimeout: .seconds(1))
         #expect(response.status == 200)
-        #expect(metrics.text.contains("vlserve:vision_encoder_patches_total{model_name=\"test-vlm\",engine=\"0\",conv_impl=\"folded\","
+        #expect(metrics.text.contains("vlserve:vision_encoder_patches_total{model_name=\"test-vlm\",engine=\"0\",encoder=\"patch-embed\",conv_impl=\"folded\","
                                       + "gemm_backend=\"openblas\",dtype=\"float32\"} 16.0"))
         #expect(server.engine.counters.encodedImages == 1 && server.engine.counters.failed == 0)
     }

@@ -122,11 +122,11 @@ import TextCore
                          "vllm:e2e_request_latency_seconds_count{model_name=\"test-vlm\",engine=\"0\"} 1.0",
                          "vllm:generation_tokens_total{model_name=\"test-vlm\",engine=\"0\"} 2.0",
                          "vllm:num_requests_running{model_name=\"test-vlm\",engine=\"0\"} 0.0",
-                         "vlserve:vision_encoder_batch_seconds_count{model_name=\"test-vlm\",engine=\"0\",conv_impl=\"auto\","
+                         "vlserve:vision_encoder_batch_seconds_count{model_name=\"test-vlm\",engine=\"0\",encoder=\"patch-embed\",conv_impl=\"auto\","
                             + "gemm_backend=\"openblas\",dtype=\"float32\"}",
                          "vllm:kv_cache_usage_perc{model_name=\"test-vlm\",engine=\"0\"} 0.0",
                          "vlserve:vision_info{cpu=\"\(CPUFeatures.modelName)\",cpu_features=\"\(CPUFeatures.current.names.joined(separator: " "))\","
-                            + "blas_core=\"\(BLAS.coreName)\",onednn=\"\(VisionInfo.onednnVersion)\",conv_impl=\"auto\","
+                            + "blas_core=\"\(BLAS.coreName)\",onednn=\"\(VisionInfo.onednnVersion)\",encoder=\"patch-embed\",conv_impl=\"auto\","
                             + "gemm_backend=\"openblas\",dtype=\"float32\",kernel=\"gemm: openblas sgemm (\(BLAS.coreName))\"} 1.0"] {
                 #expect(metrics.text.contains(line), "missing \(line)")
             }
