@@ -6,16 +6,17 @@
 ///
 /// Per request, vlserve's phases sum to its server TTFT exactly (`Scheduler.observeTTFTBreakdown`), so
 /// the rows sum to the client's mean TTFT up to requests admitted but never given a first token (an
-/// encoder failure). vLLM's names keep vLLM's meaning: `vllm:request_queue_time_seconds` is the engine
-/// queue (waiting → admitted); `vllm:request_prefill_time_seconds` (admitted → first token, encoder
-/// included) is not a row, since encoder + prefill after the encoder + first decode step make it up.
+/// encoder failure). vLLM's names keep vLLM's meaning, so neither is a row: `vllm:request_queue_time_seconds`
+/// is only the scheduler's waiting queue (the engine-queue row also holds the wait for the engine thread to
+/// finish its current step before it takes the request), and `vllm:request_prefill_time_seconds`
+/// (admitted → first token, encoder included) is encoder + prefill after the encoder + first decode step.
 public struct TTFTBreakdown: Sendable, Equatable {
     /// (histogram, row label), in pipeline order.
     public static let serverPhases: [(metric: String, label: String)] = [
         ("vlserve:request_receive_parse_seconds", "receive and parse"),
         ("vlserve:request_image_queue_seconds", "image queue"),
         ("vlserve:request_image_preprocess_seconds", "image decode and preprocess"),
-        ("vllm:request_queue_time_seconds", "engine queue"),
+        ("vlserve:request_engine_queue_seconds", "engine queue"),
         ("vlserve:request_vision_encoder_seconds", "vision encoder"),
         ("vlserve:request_prefill_after_encoder_seconds", "prefill after the encoder"),
         ("vlserve:request_first_decode_step_seconds", "first decode step"),

@@ -100,7 +100,7 @@ public struct VariantComparison: Sendable {
                                     secondsPerRun: Double?) -> String {
         let remain = total - run
         var s = "[compare] run \(run)/\(total): variant \(variant), repeat \(repeatIndex)/\(repeats); "
-        s += remain == 0 ? "last run" : "\(remain) run\(remain == 1 ? "" : "s") remain"
+        s += remain == 0 ? "last run" : remain == 1 ? "1 run remains" : "\(remain) runs remain"
         if let per = secondsPerRun, remain > 0 {
             let eta = Int((per * Double(remain + 1)).rounded())
             s += eta >= 60 ? " (about \(eta / 60) min \(eta % 60) s left)" : " (about \(eta) s left)"

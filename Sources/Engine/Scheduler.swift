@@ -328,8 +328,10 @@ public final class Scheduler {
     /// `firstTokenAt - arrivalTime` (the server's TTFT) exactly.
     private func observeTTFTBreakdown(_ sequence: Sequence, firstTokenAt: Double) {
         let request = sequence.request
-        metrics.receiveParseTime.observe(sequence.enqueuedAt - request.arrivalTime - request.imageQueueSeconds
+        let submitted = request.submittedAt > 0 ? request.submittedAt : sequence.enqueuedAt
+        metrics.receiveParseTime.observe(submitted - request.arrivalTime - request.imageQueueSeconds
                                          - request.preprocessSeconds)
+        metrics.engineQueueTime.observe(sequence.admittedAt - submitted)
         metrics.prefillAfterEncoderTime.observe(stepPrefillEnd - sequence.admittedAt - sequence.encodeSeconds)
         metrics.firstDecodeStepTime.observe(firstTokenAt - stepPrefillEnd)
     }

@@ -43,7 +43,7 @@ final class SlowFakeEmbedder: VisionEncoder, @unchecked Sendable {
         while scheduler.step() {}
         let ttft = metrics.timeToFirstToken
         #expect(ttft.count == 5)
-        let phases = [metrics.receiveParseTime, metrics.imageQueueTime, metrics.imagePreprocessTime, metrics.queueTime,
+        let phases = [metrics.receiveParseTime, metrics.imageQueueTime, metrics.imagePreprocessTime, metrics.engineQueueTime,
                       metrics.requestEncoderTime, metrics.prefillAfterEncoderTime, metrics.firstDecodeStepTime]
         let total = phases.reduce(0.0) { $0 + $1.sum }
         #expect(abs(total - ttft.sum) < 1e-9)
@@ -52,5 +52,27 @@ final class SlowFakeEmbedder: VisionEncoder, @unchecked Sendable {
         let lastThree = metrics.requestEncoderTime.sum + metrics.prefillAfterEncoderTime.sum + metrics.firstDecodeStepTime.sum
         #expect(abs(lastThree - metrics.prefillTime.sum) < 1e-9)
         #expect(abs(metrics.receiveParseTime.sum - 5 * 0.050 + 3 * 0.017) < 1e-9)
+        // Without Engine.submit the engine queue is the scheduler's waiting queue, vLLM's queue time.
+        #expect(abs(metrics.engineQueueTime.sum - metrics.queueTime.sum) < 1e-9)
+    }
+
+    /// Time between `Engine.submit` and the scheduler's enqueue (the engine thread finishing a step) is
+    /// engine queue, not receive-and-parse, and the phases still add up.
+    @Test func waitForTheEngineThreadIsEngineQueue() {
+        let clock = FakeClock(start: 1000)
+        let (scheduler, _) = makeScheduler(EngineConfiguration(costModel: .zero), embedder: nil, clock: clock)
+        let metrics = scheduler.metrics
+        var request = EngineRequest(requestID: "r", promptTokenIDs: [1, 2, 3], sampling: SamplingParameters(maxTokens: 1),
+                                    arrivalTime: clock.now() - 0.010)
+        request.submittedAt = clock.now() - 0.004  // parsed in 6 ms, then 4 ms until the engine thread took it
+        scheduler.enqueue(request, ticket: EngineTicket(rawValue: 1), onOutput: { _ in })
+        clock.advance(by: 0.002)
+        while scheduler.step() {}
+        #expect(abs(metrics.receiveParseTime.sum - 0.006) < 1e-9)
+        #expect(abs(metrics.engineQueueTime.sum - 0.006) < 1e-9)
+        #expect(abs(metrics.queueTime.sum - 0.002) < 1e-9)
+        let phases = metrics.receiveParseTime.sum + metrics.engineQueueTime.sum + metrics.prefillAfterEncoderTime.sum
+            + metrics.firstDecodeStepTime.sum
+        #expect(abs(phases - metrics.timeToFirstToken.sum) < 1e-9)
     }
 }
