@@ -49,13 +49,21 @@ public enum CompareCharts {
         return s + "</svg>\n"
     }
 
+    /// The smallest of 1, 2, 4, 5 or 8 × 10^k that is ≥ `v` (so the axis' quarters are round numbers).
+    static func niceCeiling(_ v: Double) -> Double {
+        guard v > 0, v.isFinite else { return 1 }
+        let p = pow(10, (log10(v)).rounded(.down))
+        for m in [1.0, 2, 4, 5, 8, 10] where m * p >= v * (1 - 1e-12) { return m * p }
+        return 10 * p
+    }
+
     /// Each variant's empirical CDF of per-request TTFT (ms) over all its runs, as a step line; at most
     /// `maxPoints` points per variant (evenly spaced ranks, the last one kept).
     public static func ttftCDF(_ variants: [VariantRuns], maxPoints: Int = 400) -> String {
         let w = 720, h = 420, left = 60, right = 20, top = 30, bottom = 50
         let plotW = w - left - right, plotH = h - top - bottom
         let samples = variants.map { $0.runs.flatMap(\.ttfts).map { $0 * 1000 }.sorted() }
-        let xMax = max(samples.compactMap(\.last).max() ?? 0, 1e-9)
+        let xMax = niceCeiling(samples.compactMap(\.last).max() ?? 0)
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(w)\" height=\"\(h)\" font-family=\"sans-serif\" font-size=\"12\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         s += "<text x=\"\(w / 2)\" y=\"18\" text-anchor=\"middle\" font-weight=\"bold\">TTFT distribution per variant (all requests of all runs)</text>\n"
@@ -66,7 +74,7 @@ public enum CompareCharts {
             s += "<text x=\"\(left - 6)\" y=\"\(py + 4)\" text-anchor=\"end\">\(String(format: "%.2f", fy))</text>\n"
             let xv = xMax * Double(k) / 4
             let px = left + Int(Double(k) / 4 * Double(plotW))
-            s += "<text x=\"\(px)\" y=\"\(top + plotH + 16)\" text-anchor=\"middle\">\(String(format: xv >= 100 ? "%.0f" : "%.1f", xv))</text>\n"
+            s += "<text x=\"\(px)\" y=\"\(top + plotH + 16)\" text-anchor=\"middle\">\(String(format: xv >= 10 || xv == 0 ? "%.0f" : "%.2g", xv))</text>\n"
         }
         s += "<text x=\"\(left + plotW / 2)\" y=\"\(h - 12)\" text-anchor=\"middle\">TTFT (ms)</text>\n"
         s += "<text x=\"14\" y=\"\(top + plotH / 2)\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(top + plotH / 2))\">fraction of requests ≤ x</text>\n"

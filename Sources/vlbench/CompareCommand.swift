@@ -7,16 +7,16 @@ import Foundation
 struct CompareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Start vlserve once per variant and run, run the same benchmark against each, and write a report with confidence intervals.",
+        abstract: "Run the same seeded benchmark against several vlserve variants, each --repeats times on a fresh server, and write a report with confidence intervals.",
         discussion: """
         Examples:
           vlbench compare --conv-impls direct,im2col,gemm --server-args="--model-dir models/qwen2.5-vl-7b" \\
             --backend openai-chat --dataset-name random-mm --num-prompts 200 --request-rate 16
           vlbench compare --variant "small=--max-num-seqs 8" --variant "big=--max-num-seqs 64" --repeats 5 ...
 
-        With --repeats N every variant runs N times, interleaved (A B C, then B C A, ...), each on a fresh
-        server. The report gives every metric's mean with a 95% Student-t interval, the change against the
-        first variant with a 95% Welch interval (marked * when it excludes zero), and where TTFT goes.
+        With --repeats N every variant runs N times, interleaved (A B C, then B C A, ...), each on a fresh \
+        server. The report gives every metric's mean with a 95% Student-t interval, the change against the \
+        first variant with a 95% Welch interval (marked * when it excludes zero), and where TTFT goes. \
         A progress line per run goes to stderr.
         """)
 

@@ -119,6 +119,7 @@ import Testing
         let cdf = CompareCharts.ttftCDF(cols)
         #expect(cdf.components(separatedBy: "class=\"cdf\"").count - 1 == 3)
         #expect(cdf.contains("direct (4 requests)"))
+        #expect([799, 800, 3.2, 0.012, 0].map(CompareCharts.niceCeiling) == [800, 800, 4, 0.02, 1])
     }
 
     @Test func prometheusSumsLabelSets() {
