@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # VLServe's default performance suite (the vllm-ascend run-performance-benchmarks.sh idea, for vlserve):
-# builds vlserve and vlbench in release mode, then runs `vlbench compare` once per scenario, each
-# scenario against every conv implementation, and writes everything under one results folder:
+# builds vlserve and vlbench in release mode, then runs `vlbench compare --repeats $REPEATS` once per
+# scenario, each scenario against every conv implementation (every variant REPEATS times, interleaved,
+# each run on a fresh server), and writes everything under one results folder:
 #
-#   <out>/<scenario>/{<variant>.json,<variant>.server.log,report.md,chart.svg}
+#   <out>/<scenario>/{<variant>-run<k>.json,<variant>-run<k>.server.log,report.md,chart.svg,ttft-cdf.svg}
 #   <out>/client-overhead.txt      vlbench's own send lag (100 and 1000 req/s), streams, CPU per 1000 chunks
-#   <out>/README.md                index of the reports
+#   <out>/README.md                index of the reports, with the CPU, core count and BLAS kernel
+#
+# The README's end-to-end figures come only from this script at REPEATS >= 5 (the default): each report
+# gives means with 95% confidence intervals and marks the changes whose interval excludes zero.
 #
 # Usage: scripts/run-performance-benchmarks.sh [OUT_DIR]
 # Environment:
@@ -13,6 +17,7 @@
 #   CONV_IMPLS     comma list of variants (default direct,im2col,gemm)
 #   TEST_SELECTOR  regex; only scenarios whose name matches run (default: all)
 #   SERVER_ARGS    extra vlserve flags for every variant (default empty)
+#   REPEATS        runs per variant and scenario (default 5; 2 or 3 for a quick look, 1 gives no intervals)
 #   SKIP_BUILD=1   use existing binaries from $BIN (default .build/release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +27,7 @@ MODEL_DIR=${MODEL_DIR:-models/qwen2.5-vl-7b}
 CONV_IMPLS=${CONV_IMPLS:-direct,im2col,gemm}
 TEST_SELECTOR=${TEST_SELECTOR:-.}
 SERVER_ARGS=${SERVER_ARGS:-}
+REPEATS=${REPEATS:-5}
 BIN=${BIN:-.build/release}
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
@@ -53,7 +59,11 @@ INDEX="$OUT/README.md"
     echo "# VLServe performance suite"
     echo
     echo "Date (UTC): $(date -u +%Y-%m-%dT%H:%M:%SZ). Machine: $(nproc) cores, $(uname -sr)."
+    echo "CPU: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo unknown)."
+    # OpenBLAS names the kernel it picked for this CPU (e.g. Haswell, SkylakeX) in its config string.
+    echo "BLAS: $(python3 -c 'import ctypes,ctypes.util; l=ctypes.CDLL(ctypes.util.find_library("openblas")); l.openblas_get_config.restype=ctypes.c_char_p; print(l.openblas_get_config().decode())' 2>/dev/null || echo unknown)."
     echo "Model config: $MODEL_DIR. Variants: $CONV_IMPLS. Extra server flags: ${SERVER_ARGS:-none}."
+    echo "Runs per variant: $REPEATS (interleaved, a fresh server per run; intervals are 95%)."
     echo
     echo "| Scenario | Workload | Report |"
     echo "|---|---|---|"
@@ -64,11 +74,11 @@ for entry in "${SCENARIOS[@]}"; do
     if ! [[ "$name" =~ $TEST_SELECTOR ]]; then continue; fi
     echo "=== $name"
     # shellcheck disable=SC2086
-    "$BIN/vlbench" compare --vlserve "$BIN/vlserve" --conv-impls "$CONV_IMPLS" \
+    "$BIN/vlbench" compare --vlserve "$BIN/vlserve" --conv-impls "$CONV_IMPLS" --repeats "$REPEATS" \
         --server-args="--model-dir $MODEL_DIR $SERVER_ARGS ${scenario_server_args:-}" --output-dir "$OUT/$name" \
         --percentile-metrics ttft,tpot,itl,e2el --metric-percentiles 50,90,99 $flags \
         | tee "$OUT/$name.stdout.txt"
-    echo "| $name | \`$flags\` | [report]($name/report.md), [chart]($name/chart.svg) |" >> "$INDEX"
+    echo "| $name | \`$flags\` | [report]($name/report.md), [chart]($name/chart.svg), [TTFT CDF]($name/ttft-cdf.svg) |" >> "$INDEX"
 done
 
 # vlbench's own overhead: send lag against the schedule, most concurrent streams, CPU per 1000 chunks.
@@ -104,7 +114,7 @@ fi
 
 {
     echo
-    echo "## All results (median latencies)"
+    echo "## All runs (median latencies, one row per run; the reports above give means with intervals)"
     echo
     "$BIN/vlbench" summarize "$OUT"
 } >> "$INDEX"

@@ -84,7 +84,7 @@ public struct BenchmarkFlags: Sendable {
     /// `KEY=VALUE`, repeatable.
     public var metadata: [String] = []
     public var disableTqdm = false
-    public var compat: CompatMode = .latest
+    public var compat: CompatMode = .default
 
     public init() {}
 }

@@ -1,9 +1,24 @@
-/// Which upstream semantics to reproduce (vllm-bench-compat.md §9). `.latest` is current vLLM main.
+/// Which upstream semantics to reproduce (vllm-bench-compat.md §9). The default, `.v0_33`, is the newest
+/// released `vllm bench serve` (0.33.0); `.latest` is unreleased vLLM main.
 public enum CompatMode: String, Sendable, CaseIterable {
+    /// vLLM 0.33.0 (default): peak concurrency per 1-s bucket (`calculate_metrics` in 0.33.0's
+    /// `vllm/benchmarks/serve.py`), written to the JSON as an int; everything else as `.latest`.
+    case v0_33 = "v0.33"
+    /// vLLM main (unreleased): peak concurrency by an exact sweep line (PR #56678), written as a float.
     case latest
     /// v0.11-era: dataset prompt lengths, E2EL ends at the usage chunk, 1-s bucket peak concurrency,
     /// `temperature: 0` injected, 600 s ready check.
     case v0_11 = "v0.11"
+
+    /// The default `--compat`: the newest vLLM release.
+    public static let `default` = CompatMode.v0_33
+
+    /// Peak concurrent requests by the sweep line (only unreleased main); else per 1-s bucket.
+    public var peakConcurrencyBySweepLine: Bool { self == .latest }
+    /// `max_concurrent_requests` is an int in the JSON (vLLM ≤ 0.33.0 wrote `int(np.max(...))`).
+    public var peakConcurrencyIsInt: Bool { self != .latest }
+    /// Post-v0.11 behaviour (server prompt tokens, `latencies`/`queue_times`/`rtfx` in the JSON, no ready check).
+    public var isModern: Bool { self != .v0_11 }
 }
 
 /// mean/median/std and the requested percentiles of one metric, in milliseconds.
@@ -88,7 +103,7 @@ public struct BenchmarkMetrics: Sendable {
     ///   - goodput: SLOs in ms keyed `ttft`, `tpot`, `e2el`; empty = goodput not computed.
     ///   - countTokens: counts tokens of generated text when the server sent no usage; nil → 1.
     public init(outputs: [RequestOutput], duration: Double, percentiles: [Double],
-                goodput: [String: Double] = [:], compat: CompatMode = .latest,
+                goodput: [String: Double] = [:], compat: CompatMode = .default,
                 countTokens: ((String) -> Int)? = nil) {
         var actual: [Int] = []
         var totalIn = 0, done = 0, good = 0
@@ -132,7 +147,7 @@ public struct BenchmarkMetrics: Sendable {
         totalTokenThroughput = Double(totalIn + totalOutput) / d
         let successes = outputs.filter(\.success)
         maxOutputTokensPerS = Double(Self.peakOutputChunksPerSecond(successes))
-        maxConcurrentRequests = Double(compat == .latest ? Self.peakConcurrencySweep(successes)
+        maxConcurrentRequests = Double(compat.peakConcurrencyBySweepLine ? Self.peakConcurrencySweep(successes)
                                                          : Self.peakConcurrencyBuckets(successes))
         summaries = [
             .ttft: MetricSummary(seconds: ttfts, percentiles: percentiles),
@@ -177,8 +192,10 @@ public struct BenchmarkMetrics: Sendable {
         return peak
     }
 
-    /// v0.11-era (PR #23867): max over 1-s buckets of requests touching the bucket, bucket range
-    /// floor(start−t0)…floor(end−t0) inclusive.
+    /// vLLM 0.33.0 and v0.11-era (PR #23867): max over 1-s buckets of the successful requests touching the
+    /// bucket; t0 = earliest start, B = ceil(max end − t0) + 1 buckets, a request adds 1 to every bucket
+    /// from int(start − t0) to int(start + latency − t0) inclusive (so a 0.2-s request crossing a second
+    /// boundary counts in two buckets).
     public static func peakConcurrencyBuckets(_ successes: [RequestOutput]) -> Int {
         guard let t0 = successes.map(\.startTime).min() else { return 0 }
         let tEnd = successes.map { $0.startTime + $0.latency }.max() ?? t0

@@ -59,7 +59,7 @@ public struct BenchmarkOptions: Sendable {
     public var label: String?
     public var metadata: [(String, String)] = []
     public var disableProgress = false
-    public var compat: CompatMode = .latest
+    public var compat: CompatMode = .default
     /// Image encoder for random-mm.
     public var jpegEncoder: JPEGEncodeFunction = visionCoreJPEGEncoder
     /// Per-request total timeout (s); upstream uses 6 hours.

@@ -1,21 +1,38 @@
 import Foundation
 
-/// One variant's numbers as the comparison report needs them.
+/// One run of one variant, as the comparison report needs it.
 public struct ReportColumn: Sendable {
     public var name: String
     public var metrics: BenchmarkMetrics
     public var duration: Double
     public var phases: PhaseTimings?
-    public init(name: String, metrics: BenchmarkMetrics, duration: Double, phases: PhaseTimings?) {
-        self.name = name; self.metrics = metrics; self.duration = duration; self.phases = phases
+    /// TTFT of every successful request (s), for the CDF chart.
+    public var ttfts: [Double]
+    public init(name: String, metrics: BenchmarkMetrics, duration: Double, phases: PhaseTimings?, ttfts: [Double] = []) {
+        self.name = name; self.metrics = metrics; self.duration = duration; self.phases = phases; self.ttfts = ttfts
+    }
+
+    /// The TTFT breakdown of this run, if the server exported vlserve's phase histograms.
+    public var breakdown: TTFTBreakdown? {
+        phases.flatMap { TTFTBreakdown(phases: $0, clientMeanTTFTms: metrics.summaries[.ttft]?.mean ?? 0) }
     }
 }
 
-/// The `vlbench compare` report: a Markdown before/after table with % change against the first
-/// variant, the server's per-phase timings (how much of TTFT was image preprocessing and patch
-/// embedding), and an SVG bar chart of TTFT, TPOT, ITL and output throughput per variant.
+/// Every run of one variant (first variant of a comparison = baseline).
+public struct VariantRuns: Sendable {
+    public var name: String
+    public var runs: [ReportColumn]
+    public init(name: String, runs: [ReportColumn]) { self.name = name; self.runs = runs }
+}
+
+/// The `vlbench compare` report: for every metric, each variant's mean over its runs with a 95% Student-t
+/// confidence interval, and each other variant's change against the first one with a 95% Welch interval
+/// (difference of means ± t(ν)·√(s²₁/n₁ + s²₂/n₂), ν by Welch–Satterthwaite), both shown as % of the
+/// baseline mean (the baseline mean is treated as fixed when scaling); `*` marks an interval that excludes
+/// zero. Then the TTFT breakdown (`TTFTBreakdown`): mean ms per part and its share of the client's mean
+/// TTFT, rows summing to 100%.
 public enum CompareReport {
-    /// A row: label, value extractor, and whether lower is better (for the Markdown arrows).
+    /// A row: label, value extractor, and whether lower is better.
     struct Row {
         var label: String
         var value: (ReportColumn) -> Double
@@ -52,13 +69,34 @@ public enum CompareReport {
     /// "+12.3%" / "-4.0%" / "0.0%" change of `v` against `base`; "n/a" when base is 0.
     public static func change(_ v: Double, base: Double) -> String {
         guard base != 0, base.isFinite, v.isFinite else { return "n/a" }
-        let pct = (v - base) / abs(base) * 100
+        return signedPercent((v - base) / abs(base) * 100)
+    }
+
+    static func signedPercent(_ pct: Double) -> String {
         let s = String(format: "%.1f%%", pct)
         return pct > 0 && !s.hasPrefix("-") ? "+" + s : (s == "-0.0%" ? "0.0%" : s)
     }
 
-    static func fmt(_ v: Double, integer: Bool) -> String {
-        integer ? String(Int(v.rounded())) : String(format: "%.2f", v)
+    /// "−12.3% [−20.1, −4.5] *": the change of `variant` against `baseline` (means over runs) with its 95%
+    /// Welch interval in % of the baseline mean; `*` when the interval excludes 0. Without an interval
+    /// (fewer than 2 runs) only the change.
+    public static func changeWithInterval(_ variant: [Double], baseline: [Double]) -> String {
+        let base = Statistics.mean(baseline)
+        let (d, h) = RunStatistics.welch(variant, baseline: baseline)
+        guard base != 0, base.isFinite, d.isFinite else { return "n/a" }
+        let pct = d / abs(base) * 100
+        guard let h else { return signedPercent(pct) }
+        let lo = (d - h) / abs(base) * 100, hi = (d + h) / abs(base) * 100
+        let excludesZero = d - h > 0 || d + h < 0
+        return signedPercent(pct) + String(format: " [%+.1f, %+.1f]", lo, hi) + (excludesZero ? " *" : "")
+    }
+
+    /// "123.45 ± 6.78" (mean ± 95% half-width), or the mean alone for one run.
+    static func meanWithInterval(_ values: [Double], integer: Bool) -> String {
+        let (m, h) = RunStatistics.meanInterval(values)
+        if integer && (h ?? 0) == 0 && m == m.rounded() { return String(format: "%.0f", m) }
+        guard let h else { return String(format: "%.2f", m) }
+        return String(format: "%.2f ± %.2f", m, h)
     }
 
     /// One-line description of the shared workload.
@@ -67,99 +105,78 @@ public enum CompareReport {
         return "dataset \(o.dataset.name), \(o.numPrompts) prompts, request rate \(rate) req/s, burstiness \(PythonJSON.repr(o.burstiness)), max concurrency \(o.maxConcurrency.map(String.init) ?? "None"), seed \(o.seed), backend \(o.backend.rawValue)"
     }
 
-    public static func markdown(_ results: [VariantResult], workload: String) -> String {
-        markdown(columns(results), workload: workload, percentiles: results.first?.run.metrics.summaries[.ttft]?.percentiles.map(\.0) ?? [99])
-    }
-
-    static func columns(_ results: [VariantResult]) -> [ReportColumn] {
-        results.map { ReportColumn(name: $0.variant.name, metrics: $0.run.metrics, duration: $0.run.duration, phases: $0.phases) }
-    }
-
-    /// The Markdown report for `cols` (first column = baseline).
-    public static func markdown(_ cols: [ReportColumn], workload: String, percentiles: [Double]) -> String {
-        guard let base = cols.first else { return "# vlbench compare\n\nNo variants.\n" }
-        var s = "# vlbench compare\n\nWorkload: \(workload).\n\nChange is relative to the first variant (`\(base.name)`).\n\n"
+    /// The Markdown report (first variant = baseline).
+    public static func markdown(_ variants: [VariantRuns], workload: String, percentiles: [Double]) -> String {
+        guard let base = variants.first, !base.runs.isEmpty else { return "# vlbench compare\n\nNo variants.\n" }
+        let runs = variants.map(\.runs.count)
+        var s = "# vlbench compare\n\nWorkload: \(workload).\n\n"
+        s += "Runs per variant: " + zip(variants, runs).map { "`\($0.name)` \($1)" }.joined(separator: ", ")
+        s += " (interleaved order, a fresh server per run, the same seeded workload).\n\n"
+        s += "Each cell is the mean over runs ± the half-width of its 95% confidence interval (Student t, n − 1 "
+        s += "degrees of freedom). Δ is the change of the mean against the first variant (`\(base.name)`) with "
+        s += "its 95% Welch interval (unequal variances, Welch–Satterthwaite degrees of freedom), in % of the "
+        s += "baseline mean; `*` marks an interval that excludes zero. One run gives no interval.\n\n"
         var header = "| Metric | \(base.name) |"
         var rule = "|---|---:|"
-        for c in cols.dropFirst() { header += " \(c.name) | Δ vs \(base.name) |"; rule += "---:|---:|" }
+        for v in variants.dropFirst() { header += " \(v.name) | Δ vs \(base.name) |"; rule += "---:|---:|" }
         s += header + "\n" + rule + "\n"
         for row in rows(percentiles: percentiles) {
-            let b = row.value(base)
-            var line = "| \(row.label) | \(fmt(b, integer: row.integer)) |"
-            for c in cols.dropFirst() {
-                let v = row.value(c)
-                line += " \(fmt(v, integer: row.integer)) | \(change(v, base: b)) |"
+            let b = base.runs.map(row.value)
+            var line = "| \(row.label) | \(meanWithInterval(b, integer: row.integer)) |"
+            for v in variants.dropFirst() {
+                let x = v.runs.map(row.value)
+                line += " \(meanWithInterval(x, integer: row.integer)) | \(changeWithInterval(x, baseline: b)) |"
             }
             s += line + "\n"
         }
-        // Server phases.
-        let withPhases = cols.filter { $0.phases != nil && !($0.phases!.phases.isEmpty) }
-        if !withPhases.isEmpty {
-            s += "\n## Server-side time per request (from /metrics, mean over the run)\n\n"
-            s += "| Phase (ms) |" + cols.map { " \($0.name) |" }.joined() + "\n"
-            s += "|---|" + String(repeating: "---:|", count: cols.count) + "\n"
-            for (metric, label) in PhaseTimings.vlservePhases {
-                guard cols.contains(where: { $0.phases?.mean(metric) != nil }) else { continue }
-                s += "| \(label) |" + cols.map { c in c.phases?.mean(metric).map { String(format: " %.2f |", $0 * 1000) } ?? " n/a |" }.joined() + "\n"
-            }
-            s += "\n### Share of mean TTFT\n\n"
-            s += "| Part of TTFT |" + cols.map { " \($0.name) |" }.joined() + "\n"
-            s += "|---|" + String(repeating: "---:|", count: cols.count) + "\n"
-            for (metric, label) in [("vllm:request_queue_time_seconds", "queue"),
-                                    ("vlserve:request_image_preprocess_seconds", "image preprocessing"),
-                                    ("vlserve:request_vision_encoder_seconds", "patch embedding"),
-                                    ("vllm:request_prefill_time_seconds", "prefill")] {
-                guard cols.contains(where: { $0.phases?.mean(metric) != nil }) else { continue }
-                s += "| \(label) |" + cols.map { c -> String in
-                    guard let p = c.phases?.mean(metric), let t = c.metrics.summaries[.ttft]?.mean, t > 0 else { return " n/a |" }
-                    return String(format: " %.1f%% (%.2f of %.2f ms) |", p * 1000 / t * 100, p * 1000, t)
-                }.joined() + "\n"
-            }
-        } else {
-            s += "\nThe server exposed no per-phase histograms on /metrics, so TTFT is not broken down.\n"
-        }
-        s += "\nChart: [chart.svg](chart.svg). Per-variant results: " + cols.map { "`\($0.name).json`" }.joined(separator: ", ") + ".\n"
+        s += breakdownSection(variants)
+        s += "\nCharts: [chart.svg](chart.svg) (means with 95% intervals), [ttft-cdf.svg](ttft-cdf.svg) (per-request "
+        s += "TTFT distribution over all runs). Per-run results: `<variant>-run<k>.json`.\n"
         return s
     }
 
-    public static func svg(_ results: [VariantResult]) -> String { svg(columns(results)) }
-
-    /// Four bar panels (mean TTFT, mean TPOT, mean ITL in ms; output throughput in tok/s), one bar per variant.
-    public static func svg(_ cols: [ReportColumn]) -> String {
-        let panels: [(String, (ReportColumn) -> Double)] = [
-            ("Mean TTFT (ms)", { $0.metrics.summaries[.ttft]?.mean ?? 0 }),
-            ("Mean TPOT (ms)", { $0.metrics.summaries[.tpot]?.mean ?? 0 }),
-            ("Mean ITL (ms)", { $0.metrics.summaries[.itl]?.mean ?? 0 }),
-            ("Output throughput (tok/s)", { $0.metrics.outputThroughput }),
-        ]
-        let colors = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7"]
-        let pw = 280, ph = 220, gap = 20
-        let width = panels.count * pw + (panels.count + 1) * gap
-        let height = ph + 90
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" font-family=\"sans-serif\" font-size=\"12\">\n"
-        s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        for (pi, panel) in panels.enumerated() {
-            let x0 = gap + pi * (pw + gap)
-            let top = 30, plotH = ph - 40
-            let values = cols.map(panel.1)
-            let maxV = max(values.max() ?? 0, 1e-9)
-            s += "<text x=\"\(x0 + pw / 2)\" y=\"20\" text-anchor=\"middle\" font-weight=\"bold\">\(escape(panel.0))</text>\n"
-            s += "<line x1=\"\(x0)\" y1=\"\(top + plotH)\" x2=\"\(x0 + pw)\" y2=\"\(top + plotH)\" stroke=\"#333\"/>\n"
-            let n = max(cols.count, 1)
-            let slot = pw / n
-            let bw = max(8, slot * 6 / 10)
-            for (i, v) in values.enumerated() {
-                let h = Int((v / maxV) * Double(plotH - 20))
-                let x = x0 + i * slot + (slot - bw) / 2
-                let y = top + plotH - h
-                s += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(bw)\" height=\"\(h)\" fill=\"\(colors[i % colors.count])\"><title>\(escape(cols[i].name)): \(String(format: "%.2f", v))</title></rect>\n"
-                s += "<text x=\"\(x + bw / 2)\" y=\"\(y - 4)\" text-anchor=\"middle\">\(String(format: v >= 100 ? "%.0f" : "%.2f", v))</text>\n"
-                s += "<text x=\"\(x + bw / 2)\" y=\"\(top + plotH + 16)\" text-anchor=\"middle\">\(escape(cols[i].name))</text>\n"
-            }
+    /// The "Where TTFT goes" table, or a sentence saying the server exported no breakdown.
+    static func breakdownSection(_ variants: [VariantRuns]) -> String {
+        let breakdowns = variants.map { $0.runs.compactMap(\.breakdown) }
+        guard breakdowns.contains(where: { !$0.isEmpty }) else {
+            return "\nThe server exported no TTFT breakdown histograms on /metrics, so TTFT is not broken down.\n"
         }
-        s += "<text x=\"\(gap)\" y=\"\(height - 12)\" fill=\"#555\">vlbench compare: first variant is the baseline; lower is better except throughput.</text>\n"
-        s += "</svg>\n"
-        return s
+        var s = "\n## Where TTFT goes (mean ms per request ± 95% interval, and share of the client's mean TTFT)\n\n"
+        s += "Server phases from vlserve's histograms (Δ`_sum` over the run / Δ`_count` of "
+        s += "`vllm:time_to_first_token_seconds`, scraped from /metrics before and after each run); they are disjoint "
+        s += "and cover arrival (request fully received) to first token. The last row is the client's mean TTFT "
+        s += "minus the server's (network, kernel, receiving the body, the client). vLLM's metrics keep vLLM's "
+        s += "meaning: `vllm:request_prefill_time_seconds` (admission to first token, so it includes the encoder) is "
+        s += "encoder + prefill after the encoder + first decode step; `vllm:request_queue_time_seconds` is the "
+        s += "scheduler's waiting queue only, while the engine-queue row also holds the wait for the engine thread "
+        s += "to finish its current step.\n\n"
+        s += "| Part of TTFT |" + variants.map { " \($0.name) |" }.joined() + "\n"
+        s += "|---|" + String(repeating: "---:|", count: variants.count) + "\n"
+        let labels = TTFTBreakdown.rowLabels
+        for (i, label) in labels.enumerated() {
+            s += "| \(label) |"
+            for b in breakdowns {
+                guard !b.isEmpty else { s += " n/a |"; continue }
+                let (m, h) = RunStatistics.meanInterval(b.map { $0.rowsMs[i] })
+                let total = Statistics.mean(b.map(\.clientTTFTms))
+                let share = total > 0 ? m / total * 100 : 0
+                s += (h.map { String(format: " %.2f ± %.2f (%.1f%%) |", m, $0, share) } ?? String(format: " %.2f (%.1f%%) |", m, share))
+            }
+            s += "\n"
+        }
+        s += "| **total = client mean TTFT** |"
+        for b in breakdowns {
+            guard !b.isEmpty else { s += " n/a |"; continue }
+            let total = Statistics.mean(b.map(\.clientTTFTms))
+            let rowsSum = (0..<labels.count).map { i in Statistics.mean(b.map { $0.rowsMs[i] }) }.reduce(0, +)
+            s += String(format: " %.2f (%.1f%%) |", total, total > 0 ? rowsSum / total * 100 : 0)
+        }
+        s += "\n| server mean TTFT (check: = sum of the server rows) |"
+        for b in breakdowns {
+            guard !b.isEmpty else { s += " n/a |"; continue }
+            s += String(format: " %.2f (rows: %.2f) |", Statistics.mean(b.map(\.serverTTFTms)), Statistics.mean(b.map(\.serverPhasesMs)))
+        }
+        return s + "\n"
     }
 
     static func escape(_ s: String) -> String {

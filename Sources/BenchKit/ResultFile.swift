@@ -44,7 +44,7 @@ public enum ResultFile {
             r.append(("itls", .array(outputs.map { .array($0.itl.map { .double($0) }) })))
         }
         // v0.11-era files had neither latencies, start_times nor queue_times (nor rtfx) unless detailed.
-        let latest = o.compat == .latest
+        let latest = o.compat.isModern
         if latest || detailed { r.append(("latencies", .array(outputs.map { .double($0.latency) }))) }
         if detailed { r.append(("start_times", .array(outputs.map { .double($0.startTime) }))) }
         if latest || detailed { r.append(("queue_times", .array(outputs.map { .double($0.queueTime) }))) }
@@ -53,7 +53,8 @@ public enum ResultFile {
             r.append(("errors", .array(outputs.map { .string($0.error) })))
         }
         r.append(("max_output_tokens_per_s", .double(m.maxOutputTokensPerS)))
-        r.append(("max_concurrent_requests", .double(m.maxConcurrentRequests)))
+        r.append(("max_concurrent_requests", o.compat.peakConcurrencyIsInt ? .int(Int(m.maxConcurrentRequests))
+                                                                           : .double(m.maxConcurrentRequests)))
         if latest { r.append(("rtfx", .double(0))) }
         if !rpsChangeEvents.isEmpty {
             r.append(("rps_change_events", .array(rpsChangeEvents.map { .object([("rps", .int($0.0)), ("timestamp", .string($0.1))]) })))

@@ -44,7 +44,7 @@ public enum ResultTable {
     ///   - selected: `--percentile-metrics`, printed in the fixed upstream order.
     ///   - compat: `.v0_11` prints "Total Token throughput (tok/s):" (capital T) as v0.11.0 did.
     public static func lines(metrics m: BenchmarkMetrics, duration: Double, requestRate: Double,
-                             maxConcurrency: Int?, selected: [PercentileMetric], compat: CompatMode = .latest) -> [String] {
+                             maxConcurrency: Int?, selected: [PercentileMetric], compat: CompatMode = .default) -> [String] {
         var out: [String] = []
         out.append(centered(" Serving Benchmark Result ", fill: "="))
         out.append(row("Successful requests:", m.completed))

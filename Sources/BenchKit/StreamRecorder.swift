@@ -16,7 +16,7 @@ public struct StreamRecorder: Sendable {
     private var finished = false
 
     /// `datasetPromptLen` is kept unless the server reports `usage.prompt_tokens` (latest only).
-    public init(isChat: Bool, datasetPromptLen: Int, compat: CompatMode = .latest) {
+    public init(isChat: Bool, datasetPromptLen: Int, compat: CompatMode = .default) {
         self.isChat = isChat
         self.compat = compat
         output = RequestOutput()
@@ -56,7 +56,7 @@ public struct StreamRecorder: Sendable {
             if let text = c.text { output.generatedText += text }
         } else if c.hasUsage {
             if let n = c.completionTokens { output.outputTokens = n }
-            if compat == .latest, let p = c.promptTokens { output.promptLen = p }
+            if compat.isModern, let p = c.promptTokens { output.promptLen = p }
             if compat == .v0_11 { last = t; output.latency = t - sendTime }
         } else if let e = c.errorMessage {
             serverError = e

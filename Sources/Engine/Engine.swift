@@ -71,6 +71,8 @@ public final class Engine: @unchecked Sendable {
     /// with output, the last time with a `finishReason`.
     public func submit(_ request: EngineRequest,
                        onOutput: @escaping @Sendable (SequenceOutput) -> Void) throws(EngineError) -> EngineTicket {
+        var request = request
+        request.submittedAt = clock.now()  // the engine queue of the TTFT breakdown starts here
         condition.lock()
         defer { condition.unlock() }
         guard state == .running || state == .idle else { throw .shuttingDown }

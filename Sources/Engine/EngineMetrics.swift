@@ -63,6 +63,18 @@ public final class EngineMetrics: Sendable {
     public let imageQueueTime: Histogram
     /// Requests refused before the engine (`reason` = queue_full).
     public let rejectedQueueFull: Counter
+    /// TTFT breakdown, observed at the first token of every request (seconds): arrival to `Engine.submit`
+    /// minus the image queue and preprocessing (parsing, chat template, tokenization).
+    public let receiveParseTime: Histogram
+    /// TTFT breakdown: `Engine.submit` to admission, i.e. waiting for the engine thread to finish its
+    /// current step, then in the scheduler's waiting queue (`vllm:request_queue_time_seconds` is the latter).
+    public let engineQueueTime: Histogram
+    /// TTFT breakdown: admission to the end of the simulated prefill, minus the vision encoder call
+    /// (vLLM's `request_prefill_time` minus the encoder and the first decode step).
+    public let prefillAfterEncoderTime: Histogram
+    /// TTFT breakdown: end of the simulated prefill to the first token (the decode part of the step that
+    /// the new sequence shares with the running batch, and sampling).
+    public let firstDecodeStepTime: Histogram
     /// Labels of the encoder metrics (from `VisionEncoder.metricLabels`).
     public let encoderLabels: [(String, String)]
     /// `model_name` and `engine`, the labels every metric carries.
@@ -130,6 +142,18 @@ public final class EngineMetrics: Sendable {
                                      buckets: Self.visionSecondsBuckets, labels: base)
         rejectedQueueFull = r.counter("vlserve:requests_rejected", help: "Requests refused with 503 before reaching the engine.",
                                       labels: base + [("reason", "queue_full")])
+        receiveParseTime = r.histogram("vlserve:request_receive_parse_seconds",
+                                       help: "Per request, at its first token: arrival to engine submit minus image queue and preprocessing, in seconds.",
+                                       buckets: Self.visionSecondsBuckets, labels: base)
+        engineQueueTime = r.histogram("vlserve:request_engine_queue_seconds",
+                                      help: "Per request, at its first token: engine submit to admission (engine inbox and waiting queue), in seconds.",
+                                      buckets: Self.requestLatencyBuckets, labels: base)
+        prefillAfterEncoderTime = r.histogram("vlserve:request_prefill_after_encoder_seconds",
+                                              help: "Per request, at its first token: admission to end of prefill minus the vision encoder, in seconds.",
+                                              buckets: Self.visionSecondsBuckets, labels: base)
+        firstDecodeStepTime = r.histogram("vlserve:request_first_decode_step_seconds",
+                                          help: "Per request, at its first token: end of prefill to the first token, in seconds.",
+                                          buckets: Self.visionSecondsBuckets, labels: base)
         let conv = base + encoderLabels
         self.baseLabels = base
         encoderBatchTime = r.histogram("vlserve:vision_encoder_batch_seconds",

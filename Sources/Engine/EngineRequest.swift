@@ -15,6 +15,9 @@ public struct EngineRequest: Sendable {
     public var imageQueueSeconds: Double
     /// The `max_tokens` the client asked for, if any (for `vllm:request_params_max_tokens`).
     public var requestedMaxTokens: Int?
+    /// When `Engine.submit` queued it for the engine thread, on the engine's clock (s); set by `submit`.
+    /// 0 when the request reached the scheduler directly (tests): the scheduler's enqueue time counts then.
+    public var submittedAt: Double = 0
 
     public init(requestID: String, promptTokenIDs: [Int32], images: [EngineImage] = [],
                 sampling: SamplingParameters, arrivalTime: Double, preprocessSeconds: Double = 0,

@@ -68,6 +68,8 @@ public final class Scheduler {
     public private(set) var counters = EngineCounters()
     /// The simulated KV cache (`vllm:kv_cache_usage_perc`).
     public private(set) var kvCache: KVCacheBudget
+    /// When the current step's simulated prefill ended (a boundary of the TTFT breakdown).
+    private var stepPrefillEnd = 0.0
 
     public init(configuration: EngineConfiguration, metrics: EngineMetrics, encoder: (any VisionEncoder)?,
                 clock: any EngineClock, logger: Logger) {
@@ -186,9 +188,12 @@ public final class Scheduler {
         if batchPatches > 0 { admitted = encodeImages(admitted, patches: batchPatches) }
 
         // 4. Simulated accelerator time for prefill of the admitted and one decode of the running.
-        let simulated = configuration.costModel.prefillSeconds(tokens: prefillTokens)
-            + configuration.costModel.decodeSeconds(sequences: running.count)
-        if simulated > 0 { clock.sleep(seconds: simulated) }
+        //    Two sleeps, so that the end of the prefill is a measured boundary of the TTFT breakdown.
+        let prefillSimulated = configuration.costModel.prefillSeconds(tokens: prefillTokens)
+        let decodeSimulated = configuration.costModel.decodeSeconds(sequences: running.count)
+        if prefillSimulated > 0 { clock.sleep(seconds: prefillSimulated) }
+        stepPrefillEnd = clock.now()
+        if decodeSimulated > 0 { clock.sleep(seconds: decodeSimulated) }
         let now = clock.now()
         metrics.iterationTokens.observe(Double(prefillTokens + running.count))
         metrics.promptTokens.increment(by: Double(newPromptTokens))
@@ -302,6 +307,7 @@ public final class Scheduler {
             sequence.firstTokenAt = now
             metrics.timeToFirstToken.observe(now - sequence.request.arrivalTime)
             metrics.prefillTime.observe(now - sequence.admittedAt)
+            observeTTFTBreakdown(sequence, firstTokenAt: now)
         } else {
             metrics.interTokenLatency.observe(now - sequence.lastTokenAt)
         }
@@ -315,6 +321,19 @@ public final class Scheduler {
                                          finishReason: nil, stopReason: nil, promptTokens: sequence.promptTokens,
                                          completionTokens: sequence.generator.tokenCount))
         return true
+    }
+
+    /// The phases that are not observed elsewhere, so that, per request, receive-and-parse + image queue +
+    /// preprocessing + engine queue + encoder + prefill after the encoder + first decode step equals
+    /// `firstTokenAt - arrivalTime` (the server's TTFT) exactly.
+    private func observeTTFTBreakdown(_ sequence: Sequence, firstTokenAt: Double) {
+        let request = sequence.request
+        let submitted = request.submittedAt > 0 ? request.submittedAt : sequence.enqueuedAt
+        metrics.receiveParseTime.observe(submitted - request.arrivalTime - request.imageQueueSeconds
+                                         - request.preprocessSeconds)
+        metrics.engineQueueTime.observe(sequence.admittedAt - submitted)
+        metrics.prefillAfterEncoderTime.observe(stepPrefillEnd - sequence.admittedAt - sequence.encodeSeconds)
+        metrics.firstDecodeStepTime.observe(firstTokenAt - stepPrefillEnd)
     }
 
     /// Final accounting, the structured log line, and the final output.

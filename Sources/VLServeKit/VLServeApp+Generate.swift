@@ -50,9 +50,12 @@ extension VLServeApp {
                    session: session)
             return
         }
+        // The image queue starts once the request is parsed, so the TTFT breakdown counts parsing once
+        // (in `vlserve:request_receive_parse_seconds`).
+        let parsed = engine.now()
         let accepted = pool.submit { [self] in
             guard !session.isCancelled else { return }
-            let waited = engine.now() - arrival
+            let waited = engine.now() - parsed
             do throws(APIError) {
                 let (images, seconds) = try pipeline.prepare(references)
                 guard !session.isCancelled else { return }

@@ -2,17 +2,22 @@ import ArgumentParser
 import BenchKit
 import Foundation
 
-/// `vlbench compare`: the same seeded workload against several vlserve variants, one after the
-/// other, with a Markdown + SVG report.
+/// `vlbench compare`: the same seeded workload against several vlserve variants, each run `--repeats`
+/// times in interleaved order on a fresh server, with a Markdown report (means with 95% intervals) and SVGs.
 struct CompareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Start vlserve once per variant, run the same benchmark against each, and write a side-by-side report.",
+        abstract: "Run the same seeded benchmark against several vlserve variants, each --repeats times on a fresh server, and write a report with confidence intervals.",
         discussion: """
         Examples:
           vlbench compare --conv-impls direct,im2col,gemm --server-args="--model-dir models/qwen2.5-vl-7b" \\
             --backend openai-chat --dataset-name random-mm --num-prompts 200 --request-rate 16
-          vlbench compare --variant "small=--max-num-seqs 8" --variant "big=--max-num-seqs 64" ...
+          vlbench compare --variant "small=--max-num-seqs 8" --variant "big=--max-num-seqs 64" --repeats 5 ...
+
+        With --repeats N every variant runs N times, interleaved (A B C, then B C A, ...), each on a fresh \
+        server. The report gives every metric's mean with a 95% Student-t interval, the change against the \
+        first variant with a 95% Welch interval (marked * when it excludes zero), and where TTFT goes. \
+        A progress line per run goes to stderr.
         """)
 
     @Option(help: "Path of the vlserve binary (default: next to vlbench, else .build/release/vlserve).") var vlserve: String?
@@ -21,6 +26,7 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(name: .customLong("server-args"), help: "Flags passed to every vlserve variant (quoted; write --server-args=\"--flag value\" since the value starts with --).") var serverArgs: String = ""
     @Option(name: .customLong("output-dir"), help: "Where the JSON files, server logs, report.md and chart.svg go (default results/compare-<date>).") var outputDir: String?
     @Option(name: .customLong("health-timeout"), help: "Seconds to wait for GET /health.") var healthTimeout: Double = 600
+    @Option(help: "Runs per variant, interleaved, each on a fresh server (intervals need at least 2).") var repeats: Int = 1
 
     @OptionGroup var args: ServeArguments
 
@@ -28,17 +34,20 @@ struct CompareCommand: AsyncParsableCommand {
         var variants = convImpls.map(ServerVariant.convImpls) ?? []
         variants += variant.map(ServerVariant.parse)
         guard !variants.isEmpty else { throw ValidationError("give --conv-impls or at least one --variant") }
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        let names = variants.map(\.name)
+        guard Set(names).count == names.count else { throw ValidationError("variant names must differ: \(names)") }
         var o = try args.options()
         o.disableProgress = true
         ServerProcess.installSignalCleanup()
         let dir = outputDir ?? "results/compare-\(ResultFile.timestamp())"
         let cmp = VariantComparison(vlservePath: vlserve ?? Self.defaultVLServe(),
                                     commonServerArguments: ServerVariant.shellSplit(serverArgs), variants: variants,
-                                    outputDir: dir, benchmark: o)
+                                    outputDir: dir, benchmark: o, repeats: repeats)
         var c = cmp
         c.healthTimeout = healthTimeout
         do {
-            _ = try await c.run()
+            _ = try await c.run(progress: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
             printLine((try? String(contentsOfFile: dir + "/report.md", encoding: .utf8)) ?? "")
         } catch let e as BenchmarkError {
             FileHandle.standardError.write(Data("vlbench compare: \(e.description)\n".utf8))

@@ -81,7 +81,7 @@ struct ServeArguments: ParsableArguments {
     @Option(help: "Result file prefix (default: the backend).") var label: String?
     @Option(parsing: .upToNextOption, help: "KEY=VALUE pairs copied into the result JSON.") var metadata: [String] = []
     @Flag(name: .customLong("disable-tqdm"), help: "No progress bar.") var disableTqdm = false
-    @Option(help: "Semantics to reproduce.") var compat = Self.defaults.compat
+    @Option(help: "vllm bench serve version to reproduce: v0.33 (default, the newest release), latest (unreleased main: sweep-line peak concurrency) or v0.11.") var compat = Self.defaults.compat
     @Flag(name: .customLong("report-send-lag"), help: "vlbench extension: print send lag vs schedule and peak streams after the table.") var reportSendLag = false
 
     /// The flag values as given (no validation here).

@@ -21,38 +21,105 @@ import Testing
         #expect(CompareReport.change(5, base: 0) == "n/a")
     }
 
-    @Test func markdownTableAgainstFirstVariant() {
-        let before = PrometheusText("""
-        # HELP x
-        vlserve:request_image_preprocess_seconds_sum{model_name="m"} 1.0
-        vlserve:request_image_preprocess_seconds_count{model_name="m"} 10
-        vlserve:request_vision_encoder_seconds_sum{conv="gemm"} 0.5
-        vlserve:request_vision_encoder_seconds_count{conv="gemm"} 10
-        """)
-        let after = PrometheusText("""
-        vlserve:request_image_preprocess_seconds_sum{model_name="m"} 1.174
-        vlserve:request_image_preprocess_seconds_count{model_name="m"} 12
-        vlserve:request_vision_encoder_seconds_sum{conv="gemm"} 0.5174
-        vlserve:request_vision_encoder_seconds_count{conv="gemm"} 12
-        """)
-        let phases = PhaseTimings(before: before, after: after)
-        #expect(abs((phases.mean("vlserve:request_image_preprocess_seconds") ?? 0) - 0.087) < 1e-9)
-        let md = CompareReport.markdown([column("direct", scale: 1, phases: phases), column("gemm", scale: 0.5, phases: phases)],
-                                        workload: "test", percentiles: [50, 99])
-        #expect(md.contains("| Metric | direct | gemm | Δ vs direct |"))
-        #expect(md.contains("| Mean TTFT (ms) | 174.00 | 87.00 | -50.0% |"))
-        #expect(md.contains("| Request throughput (req/s) | 2.50 | 5.00 | +100.0% |"))
-        #expect(md.contains("| image preprocessing | 87.00 | 87.00 |"))
-        #expect(md.contains("| image preprocessing | 50.0% (87.00 of 174.00 ms) | 100.0% (87.00 of 87.00 ms) |"))
-        #expect(!md.contains("P50 TTFT"))    // the median row already shows it
+    /// /metrics text with the TTFT histogram and the seven phase histograms after `n` requests.
+    func metricsText(requests n: Double, phasesMs: [Double], serverTTFTms: Double) -> String {
+        var lines = ["vllm:time_to_first_token_seconds_sum{model_name=\"m\"} \(serverTTFTms / 1000 * n)",
+                     "vllm:time_to_first_token_seconds_count{model_name=\"m\"} \(n)"]
+        for (i, phase) in TTFTBreakdown.serverPhases.enumerated() {
+            lines.append("\(phase.metric)_sum{model_name=\"m\"} \(phasesMs[i] / 1000 * n)")
+            lines.append("\(phase.metric)_count{model_name=\"m\"} \(n)")
+        }
+        return lines.joined(separator: "\n")
     }
 
-    @Test func svgHasOneBarPerVariantAndPanel() {
-        let svg = CompareReport.svg([column("direct", scale: 1), column("im2col", scale: 0.8), column("a<b", scale: 0.5)])
+    /// 10 earlier requests at half these times, then 4 in the run at these times.
+    func breakdownPhases(_ phasesMs: [Double]) -> PhaseTimings {
+        let server = phasesMs.reduce(0, +)
+        return PhaseTimings(before: PrometheusText(metricsText(requests: 10, phasesMs: phasesMs.map { $0 / 2 }, serverTTFTms: server / 2)),
+                            after: PrometheusText(metricsText(requests: 14, phasesMs: phasesMs.map { ($0 / 2 * 10 + $0 * 4) / 14 },
+                                                              serverTTFTms: (server / 2 * 10 + server * 4) / 14)))
+    }
+
+    @Test func markdownTableWithIntervalsAgainstFirstVariant() {
+        // direct: three runs at scales 1, 1.1, 0.9; gemm: 0.5, 0.55, 0.45 (TTFT 174 ms × scale).
+        let direct = VariantRuns(name: "direct", runs: [1, 1.1, 0.9].map { column("direct", scale: $0) })
+        let gemm = VariantRuns(name: "gemm", runs: [0.5, 0.55, 0.45].map { column("gemm", scale: $0) })
+        let md = CompareReport.markdown([direct, gemm], workload: "test", percentiles: [50, 99])
+        #expect(md.contains("| Metric | direct | gemm | Δ vs direct |"))
+        // mean 174, s = 17.4, t(0.975, 2) = 4.3027: half-width 43.22; gemm half of it. Welch: se = 11.23,
+        // ν = 2.94, t = 3.22: Δ −87 ± 36.2 ms = −50% ± 20.8%.
+        #expect(md.contains("| Mean TTFT (ms) | 174.00 ± 43.22 | 87.00 ± 21.61 | -50.0% [-70.8, -29.2] * |"))
+        #expect(md.contains("| Successful requests | 5 | 5 | 0.0% [+0.0, +0.0] |"))
+        #expect(!md.contains("P50 TTFT"))    // the median row already shows it
+        #expect(md.contains("no TTFT breakdown"))
+        // One run each: no intervals.
+        let single = CompareReport.markdown([VariantRuns(name: "a", runs: [column("a", scale: 1)]),
+                                             VariantRuns(name: "b", runs: [column("b", scale: 0.5)])], workload: "t", percentiles: [99])
+        #expect(single.contains("| Mean TTFT (ms) | 174.00 | 87.00 | -50.0% |"))
+    }
+
+    @Test func ttftBreakdownRowsSumToClientTTFT() throws {
+        // Server phases 10+5+20+30+40+15+22 = 142 ms of a 174 ms client TTFT: 32 ms client remainder.
+        let phasesMs: [Double] = [10, 5, 20, 30, 40, 15, 22]
+        let col = column("gemm", scale: 1, phases: breakdownPhases(phasesMs))
+        let b = try #require(col.breakdown)
+        #expect(abs(b.serverTTFTms - 142) < 1e-9)
+        #expect(zip(b.rowsMs, phasesMs + [32]).allSatisfy { abs($0 - $1) < 1e-9 })
+        #expect(abs(b.rowsMs.reduce(0, +) - 174) < 1e-9)
+        let md = CompareReport.markdown([VariantRuns(name: "gemm", runs: [col, col])], workload: "t", percentiles: [99])
+        #expect(md.contains("| vision encoder | 40.00 ± 0.00 (23.0%) |"))
+        #expect(md.contains("| client and network (client TTFT − server TTFT) | 32.00 ± 0.00 (18.4%) |"))
+        #expect(md.contains("| **total = client mean TTFT** | 174.00 (100.0%) |"))
+        // A server without the breakdown histograms gets no breakdown rather than a remainder that swallows them.
+        let old = PhaseTimings(before: PrometheusText(""),
+                               after: PrometheusText("vllm:time_to_first_token_seconds_sum 1\nvllm:time_to_first_token_seconds_count 4"))
+        #expect(column("x", scale: 1, phases: old).breakdown == nil)
+    }
+
+    @Test func studentTAndWelchIntervals() {
+        // Two-sided 95% quantiles from tables.
+        for (df, t) in [(1.0, 12.7062), (2, 4.3027), (4, 2.7764), (10, 2.2281), (30, 2.0423), (1000, 1.9623)] {
+            #expect(abs(RunStatistics.studentTQuantile(0.975, degreesOfFreedom: df) - t) < 1e-4)
+        }
+        #expect(abs(RunStatistics.studentTCDF(0, degreesOfFreedom: 3) - 0.5) < 1e-12)
+        let (m, h) = RunStatistics.meanInterval([1, 2, 3, 4, 5])
+        #expect(m == 3 && abs((h ?? 0) - 2.7764 * (2.5).squareRoot() / (5.0).squareRoot()) < 1e-3)
+        #expect(RunStatistics.meanInterval([7]).halfWidth == nil)
+        // Welch: baseline [1,2,3] (var 1), variant [2,4,6,8] (var 6.667): se² = 1/3 + 5/3 = 2, ν = 4/((1/9)/2 + (25/9)/3).
+        let (d, hw) = RunStatistics.welch([2, 4, 6, 8], baseline: [1, 2, 3])
+        #expect(d == 3)
+        let nu = 4 / ((1.0 / 9) / 2 + (25.0 / 9) / 3)
+        #expect(abs((hw ?? 0) - RunStatistics.studentTQuantile(0.975, degreesOfFreedom: nu) * (2.0).squareRoot()) < 1e-9)
+        let tNu = RunStatistics.studentTQuantile(0.975, degreesOfFreedom: nu)   // ν ≈ 4.08: between t(5) and t(4)
+        #expect(tNu > 2.5706 && tNu < 2.7764)
+        #expect(!CompareReport.changeWithInterval([2, 4, 6, 8], baseline: [1, 2, 3]).hasSuffix("*"))
+        #expect(CompareReport.changeWithInterval([10, 11, 12], baseline: [1, 2, 3]).hasSuffix(" *"))
+    }
+
+    @Test func interleavedScheduleAndProgress() {
+        let order = VariantComparison.schedule(variants: 3, repeats: 3)
+        #expect(order.map(\.variant) == [0, 1, 2, 1, 2, 0, 2, 0, 1])
+        #expect(order.map(\.repeatIndex) == [1, 1, 1, 2, 2, 2, 3, 3, 3])
+        #expect(VariantComparison.progressLine(run: 3, of: 6, variant: "gemm", repeatIndex: 2, repeats: 3, secondsPerRun: 40)
+            == "[compare] run 3/6: variant gemm, repeat 2/3; 3 runs remain (about 2 min 40 s left)")
+        #expect(VariantComparison.progressLine(run: 6, of: 6, variant: "a", repeatIndex: 3, repeats: 3, secondsPerRun: 1)
+            == "[compare] run 6/6: variant a, repeat 3/3; last run")
+    }
+
+    @Test func chartsHaveErrorBarsAndOneCDFPerVariant() {
+        let cols = [("direct", 1.0), ("im2col", 0.8), ("a<b", 0.5)].map { name, sc in
+            VariantRuns(name: name, runs: [sc, sc * 1.1].map { var c = column(name, scale: $0); c.ttfts = [0.1 * $0, 0.2 * $0]; return c })
+        }
+        let svg = CompareCharts.bars(cols)
         #expect(svg.hasPrefix("<svg"))
         #expect(svg.components(separatedBy: "<rect x=").count - 1 == 12)
+        #expect(svg.components(separatedBy: "class=\"errorbar\"").count - 1 == 12)
         #expect(svg.contains("a&lt;b") && !svg.contains("a<b"))
         #expect(svg.contains("Mean TTFT (ms)") && svg.contains("Output throughput (tok/s)"))
+        let cdf = CompareCharts.ttftCDF(cols)
+        #expect(cdf.components(separatedBy: "class=\"cdf\"").count - 1 == 3)
+        #expect(cdf.contains("direct (4 requests)"))
+        #expect([799, 800, 3.2, 0.012, 0].map(CompareCharts.niceCeiling) == [800, 800, 4, 0.02, 1])
     }
 
     @Test func prometheusSumsLabelSets() {

@@ -1,5 +1,6 @@
 """Reference for BenchKit's metric and table tests: recomputes the hand-made records of
-MetricsTests.swift with numpy and vLLM's print format strings (vllm/benchmarks/serve.py, latest).
+MetricsTests.swift with numpy and vLLM's print format strings (vllm/benchmarks/serve.py, 0.33.0:
+peak concurrent requests per 1-s bucket, as vlbench's default --compat).
 Run: ${VLSERVE_VENV:-.venv-ref}/bin/python Tests/BenchKitTests/Golden/make_golden.py > Tests/BenchKitTests/Golden/serving_table.txt
 """
 import math
@@ -53,11 +54,12 @@ for ok, st, ttft, itl, lat, out, pl in succ:
     for e in ev:
         buckets[int(math.floor(e - t0))] += 1
 peak_tok = max(buckets)
-events = sorted([(r[1], 1) for r in succ] + [(r[1] + r[4], -1) for r in succ])
-cur = peak_conc = 0
-for _, d in events:
-    cur += d
-    peak_conc = max(peak_conc, cur)
+# vLLM 0.33.0: each request adds 1 to every 1-s bucket from int(start - t0) to int(end - t0) inclusive.
+conc = np.zeros(int(np.ceil(tend - t0)) + 1)
+for ok, st, ttft, itl, lat, out, pl in succ:
+    for sec in range(int(st - t0), int((st + lat) - t0) + 1):
+        conc[sec] += 1
+peak_conc = int(np.max(conc))
 
 total_out = sum(outs)
 print("{s:{c}^{n}}".format(s=" Serving Benchmark Result ", n=50, c="="))
