@@ -2,7 +2,6 @@ import Engine
 import Foundation
 import NetIO
 import OpenAIAPI
-import Synchronization
 import Testing
 import VisionCore
 @testable import VLServeKit
@@ -70,7 +69,7 @@ import VisionCore
     /// mask the `max_tokens` error.
     @Test func cheapChecksRunBeforeAnyImageWork() async throws {
         let jpeg = try JPEGEncoder.encode(RGBImage(width: 56, height: 56, fill: (10, 200, 10)))
-        let fetches = Mutex(0)
+        let fetches = Locked(0)
         let host = try HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopCount: 1),
                                   handler: HTTPClosureHandler { _, responder in
                                       fetches.withLock { $0 += 1 }

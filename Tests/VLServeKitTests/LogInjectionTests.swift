@@ -1,13 +1,12 @@
 import Foundation
 import Observability
-import Synchronization
 import Testing
 @testable import VLServeKit
 
 /// A client-supplied `request_id` with a newline must not forge a log line (issue 9).
 @Suite struct LogInjectionTests {
     final class Lines: Sendable {
-        let storage = Mutex<[String]>([])
+        let storage = Locked<[String]>([])
         var all: [String] { storage.withLock { $0 } }
     }
 

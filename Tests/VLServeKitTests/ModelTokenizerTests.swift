@@ -2,7 +2,6 @@ import Engine
 import Foundation
 import Observability
 import OpenAIAPI
-import Synchronization
 import Testing
 import TextCore
 import VisionCore
@@ -82,7 +81,7 @@ import VisionCore
     }
 
     final class Lines: Sendable {
-        let storage = Mutex<[String]>([])
+        let storage = Locked<[String]>([])
         var all: [String] { storage.withLock { $0 } }
     }
 

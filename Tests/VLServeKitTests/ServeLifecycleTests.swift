@@ -6,14 +6,13 @@ import Engine
 import Foundation
 import NetIO
 import Observability
-import Synchronization
 import Testing
 @testable import VLServeKit
 
 /// A stop source the test triggers by hand (stands in for SIGINT/SIGTERM).
 private final class ManualStop: StopSignalSource, @unchecked Sendable {
     private let semaphore = DispatchSemaphore(value: 0)
-    private let signal = Mutex<Int32>(0)
+    private let signal = Locked<Int32>(0)
     func send(_ number: Int32) {
         signal.withLock { $0 = number }
         semaphore.signal()
@@ -26,7 +25,7 @@ private final class ManualStop: StopSignalSource, @unchecked Sendable {
 
 /// Log lines kept in memory.
 private final class LogLines: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = Locked<[String]>([])
     var all: [String] { lines.withLock { $0 } }
     var logger: Logger { Logger(label: "vlserve", sink: { line in self.lines.withLock { $0.append(line) } }) }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import VLServeKit
 
@@ -7,9 +6,9 @@ import Testing
     /// Jobs run on the pool's own threads, which the OS (top -H, /proc) knows as `<name>-<i>`.
     @Test(.timeLimit(.minutes(1))) func jobsRunOnThePoolsNamedThreads() async {
         let pool = WorkerPool(threadCount: 2, name: "test-pool")
-        let names = Mutex<[String]>([])
+        let names = Locked<[String]>([])
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let left = Mutex(4)
+            let left = Locked(4)
             for _ in 0..<4 {
                 pool.submit {
                     let comm = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "?"
