@@ -146,6 +146,7 @@ final class RequestSession: Sendable {
             return
         }
         var out: [UInt8] = []
+        out.reserveCapacity(state.spare.count * 320)
         for output in state.spare {
             if let error = Self.engineError(output) {
                 endStream(with: error, pending: &out)
@@ -154,7 +155,6 @@ final class RequestSession: Sendable {
             if !state.started {
                 state.started = true
                 responder.startStream(status: 200, headers: HTTPResponder.sseHeaders)
-                out.reserveCapacity(512)
             }
             let delta = output.isFirst ? echo + output.text : output.text
             switch kind {
@@ -176,22 +176,26 @@ final class RequestSession: Sendable {
         streamOptions.wantsContinuousUsage ? usage(output) : nil
     }
 
+    /// Appends one output's chat chunks. The encoder is mutated where it is stored (copying it out and
+    /// back cost a third of the encoding).
     private func appendChat(_ output: SequenceOutput, delta: String, to out: inout [UInt8]) {
-        var encoder = onLoop.chat ?? ChatStreamEncoder(id: id, model: model, created: created,
-                                                      includeUsage: streamOptions.includeUsage,
-                                                      continuousUsageStats: streamOptions.continuousUsageStats)
-        defer { onLoop.chat = encoder }
+        let state = onLoop
+        if state.chat == nil {
+            state.chat = ChatStreamEncoder(id: id, model: model, created: created, includeUsage: streamOptions.includeUsage,
+                                           continuousUsageStats: streamOptions.continuousUsageStats)
+        }
         let running = runningUsage(output)
         if let reason = output.finishReason {
-            encoder.appendFinish(delta, reason: Self.wireReason(reason), stopReason: output.stopReason.map(Self.wireStopReason),
-                                 usage: running, to: &out)
-            if streamOptions.includeUsage { encoder.appendUsage(usage(output), to: &out) }
+            state.chat!.appendFinish(delta, reason: Self.wireReason(reason),
+                                     stopReason: output.stopReason.map(Self.wireStopReason), usage: running, to: &out)
+            if streamOptions.includeUsage { state.chat!.appendUsage(usage(output), to: &out) }
             return
         }
         if output.isFirst {
-            encoder.appendRole(usage: running.map { Usage(promptTokens: $0.promptTokens, completionTokens: 0) }, to: &out)
+            state.chat!.appendRole(usage: running.map { Usage(promptTokens: $0.promptTokens, completionTokens: 0) },
+                                   to: &out)
         }
-        if !delta.isEmpty { encoder.appendContent(delta, usage: running, to: &out) }
+        if !delta.isEmpty { state.chat!.appendContent(delta, usage: running, to: &out) }
     }
 
     private func appendCompletion(_ output: SequenceOutput, delta: String, to out: inout [UInt8]) {
