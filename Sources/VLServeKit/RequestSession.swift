@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import NetIO
 import OpenAIAPI
 import Synchronization
@@ -19,7 +20,7 @@ import Synchronization
 /// A client disconnect (`cancel()`) aborts the engine request, wherever it is. Back-pressure is the
 /// transport's: a client that stops reading is closed once `maxWriteBufferSize` bytes are queued
 /// (then `cancel()` runs and the engine stops producing for it).
-final class RequestSession: Sendable {
+final class RequestSession: @unchecked Sendable {
     enum Kind { case chat, completion }
 
     let kind: Kind
@@ -49,7 +50,10 @@ final class RequestSession: Sendable {
         var echoPrefix = ""
     }
 
-    private let shared = Mutex(Shared())
+    /// An `NSLock` (a pthread mutex) rather than `Synchronization.Mutex`, whose lock ThreadSanitizer does not see
+    /// (it reported races between accesses made under it).
+    private let lock = NSLock()
+    private var shared = Shared()
     /// Loop-thread state (the encoders, whether the status line went out, a spare inbox buffer).
     private let onLoop: LoopState
 
@@ -71,18 +75,24 @@ final class RequestSession: Sendable {
 
     deinit { liveCount?.value.subtract(1, ordering: .relaxed) }
 
+    private func withShared<T>(_ body: (inout Shared) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&shared)
+    }
+
     /// Prepended to the output (completions with `echo`). Set it before submitting to the engine.
     var echoPrefix: String {
-        get { shared.withLock { $0.echoPrefix } }
-        set { shared.withLock { $0.echoPrefix = newValue } }
+        get { withShared { $0.echoPrefix } }
+        set { withShared { $0.echoPrefix = newValue } }
     }
 
     /// True once the client went away (then nothing more should be done for this request).
-    var isCancelled: Bool { shared.withLock { $0.cancelled } }
+    var isCancelled: Bool { withShared { $0.cancelled } }
 
     /// Client disconnect: aborts the engine request if it was submitted.
     func cancel() {
-        let toAbort: EngineTicket? = shared.withLock {
+        let toAbort: EngineTicket? = withShared {
             $0.cancelled = true
             $0.inbox = []
             return $0.completed ? nil : $0.ticket
@@ -92,7 +102,7 @@ final class RequestSession: Sendable {
 
     /// Records the engine ticket; aborts at once if the client left meanwhile.
     func attach(_ ticket: EngineTicket) {
-        let abortNow: Bool = shared.withLock {
+        let abortNow: Bool = withShared {
             $0.ticket = ticket
             return $0.cancelled && !$0.completed
         }
@@ -101,7 +111,7 @@ final class RequestSession: Sendable {
 
     /// Fails the request before it reached the engine (validation or image errors found off the loop).
     func fail(_ error: APIError) {
-        let send: Bool = shared.withLock {
+        let send: Bool = withShared {
             guard !$0.completed else { return false }
             $0.completed = true
             return true
@@ -111,7 +121,7 @@ final class RequestSession: Sendable {
 
     /// Takes one engine output. Runs on the engine thread: no encoding, no I/O, one short lock.
     func deliver(_ output: SequenceOutput) {
-        let queueDrain: Bool = shared.withLock {
+        let queueDrain: Bool = withShared {
             guard !$0.completed else { return false }
             if output.isFinished { $0.completed = true }
             if $0.cancelled { return false }
@@ -133,7 +143,7 @@ final class RequestSession: Sendable {
     private func drain() {
         let state = onLoop
         var text = ""
-        let echo: String = shared.withLock {
+        let echo: String = withShared {
             swap(&$0.inbox, &state.spare)
             $0.drainQueued = false
             if !stream { swap(&text, &$0.text) }
