@@ -39,8 +39,9 @@ final class RequestSession: @unchecked Sendable {
     private struct Shared {
         /// Outputs not yet taken by a drain, in engine order.
         var inbox: [SequenceOutput] = []
-        /// Non-streaming: the text of the outputs so far.
-        var text = ""
+        /// Non-streaming: the UTF-8 text of the outputs so far (bytes: appending a token's text to an array
+        /// costs a third of appending it to a `String`).
+        var text: [UInt8] = []
         var drainQueued = false
         /// The final output was handed over, or the request failed before submission.
         var completed = false
@@ -126,7 +127,7 @@ final class RequestSession: @unchecked Sendable {
             if output.isFinished { $0.completed = true }
             if $0.cancelled { return false }
             if !stream && !output.isFinished {
-                $0.text += output.text
+                $0.text.append(contentsOf: output.text.utf8)
                 return false
             }
             $0.inbox.append(output)
@@ -142,7 +143,7 @@ final class RequestSession: @unchecked Sendable {
     /// Encodes and writes what the engine handed over. Loop thread only.
     private func drain() {
         let state = onLoop
-        var text = ""
+        var text: [UInt8] = []
         let echo: String = withShared {
             swap(&$0.inbox, &state.spare)
             $0.drainQueued = false
@@ -152,7 +153,11 @@ final class RequestSession: @unchecked Sendable {
         defer { state.spare.removeAll(keepingCapacity: true) }
         if responder.isClosed { return }
         if !stream {
-            if let output = state.spare.last { sendWhole(output, text: echo + text + output.text) }
+            if let output = state.spare.last {
+                if !echo.isEmpty { text.insert(contentsOf: echo.utf8, at: 0) }
+                text.append(contentsOf: output.text.utf8)
+                sendWhole(output, text: text)
+            }
             return
         }
         var out: [UInt8] = []
@@ -224,7 +229,7 @@ final class RequestSession: @unchecked Sendable {
     }
 
     /// The whole response of a non-streaming request, or its error.
-    private func sendWhole(_ output: SequenceOutput, text: String) {
+    private func sendWhole(_ output: SequenceOutput, text: [UInt8]) {
         if let error = Self.engineError(output) {
             responder.sendError(error, retryAfterSeconds: retryAfterSeconds)
             return
@@ -232,14 +237,15 @@ final class RequestSession: @unchecked Sendable {
         guard let reason = output.finishReason else { return }
         let finish = Self.wireReason(reason)
         let stop = output.stopReason.map(Self.wireStopReason)
-        let body: [UInt8]
-        switch kind {
-        case .chat:
-            body = ResponseEncoder.chatCompletion(id: id, model: model, created: created, content: text,
-                                                  finishReason: finish, stopReason: stop, usage: usage(output))
-        case .completion:
-            body = ResponseEncoder.completion(id: id, model: model, created: created, text: text,
-                                              finishReason: finish, stopReason: stop, usage: usage(output))
+        let body: [UInt8] = text.withUnsafeBytes { text in
+            switch kind {
+            case .chat:
+                ResponseEncoder.chatCompletion(id: id, model: model, created: created, contentUTF8: text,
+                                               finishReason: finish, stopReason: stop, usage: usage(output))
+            case .completion:
+                ResponseEncoder.completion(id: id, model: model, created: created, textUTF8: text,
+                                           finishReason: finish, stopReason: stop, usage: usage(output))
+            }
         }
         responder.sendJSON(body)
     }
