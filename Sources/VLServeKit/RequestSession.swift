@@ -13,7 +13,7 @@ import Synchronization
 /// engine thread appends, at most one drain is queued at a time and the loop runs tasks in order),
 /// encodes it into one buffer and makes one `write`, so a loop that falls behind the engine sends
 /// several steps' chunks in one chunk. Non-streaming requests queue a drain only for their final
-/// output; the text of the earlier ones is gathered in the inbox.
+/// output; the text of the earlier ones is gathered, as UTF-8, under the same lock.
 ///
 /// The HTTP status is sent lazily with the first output, so an engine failure before any token is
 /// still an HTTP error; after that, errors are one `data: {"error": ...}` event, then `[DONE]`.
