@@ -13,17 +13,15 @@ enum ASCII {
         (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
     }
 
-    /// tchar: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA.
-    static let tcharTable: [Bool] = {
-        var t = [Bool](repeating: false, count: 256)
-        for b in UInt8(ascii: "0")...UInt8(ascii: "9") { t[Int(b)] = true }
-        for b in UInt8(ascii: "a")...UInt8(ascii: "z") { t[Int(b)] = true }
-        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { t[Int(b)] = true }
-        for c in "!#$%&'*+-.^_`|~".utf8 { t[Int(c)] = true }
-        return t
-    }()
+    /// tchar: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA,
+    /// as two 64-bit masks (bit b of `tcharLow` for byte b < 64, bit b - 64 of `tcharHigh` for 64 ≤ b < 128).
+    /// Integer literals need no lazy initialisation: a `[Bool]` table cost one `swift_once` per byte looked up.
+    static let tcharLow: UInt64 = 0x03FF_6CFA_0000_0000
+    static let tcharHigh: UInt64 = 0x57FF_FFFF_C7FF_FFFE
 
-    @inline(__always) static func isTchar(_ b: UInt8) -> Bool { tcharTable[Int(b)] }
+    @inline(__always) static func isTchar(_ b: UInt8) -> Bool {
+        b < 64 ? (tcharLow >> UInt64(b)) & 1 != 0 : b < 128 && (tcharHigh >> UInt64(b & 63)) & 1 != 0
+    }
 
     /// field-vchar / SP / HTAB / obs-text: every byte except CTLs (other than HTAB) and DEL.
     @inline(__always) static func isFieldValueByte(_ b: UInt8) -> Bool {

@@ -125,12 +125,14 @@ public enum HTTPResponseWriter {
 
     /// A field name is a non-empty token (RFC 9110 §5.1).
     public static func isValidFieldName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy(ASCII.isTchar)
+        var name = name
+        return name.withUTF8 { bytes in !bytes.isEmpty && bytes.allSatisfy(ASCII.isTchar) }
     }
 
     /// A field value has no CTL other than HTAB (so no CR, LF or NUL) and no DEL.
     public static func isValidFieldValue(_ value: String) -> Bool {
-        value.utf8.allSatisfy(ASCII.isFieldValueByte)
+        var value = value
+        return value.withUTF8 { $0.allSatisfy(ASCII.isFieldValueByte) }
     }
 
     static let digits: [UInt8] = Array("0123456789abcdef".utf8)

@@ -119,6 +119,7 @@ struct HeadBuilder {
         fieldCount += 1
         guard store else { return }
         try recordFraming(name: name, value: value)
+        if fields.isEmpty { fields.reserveCapacity(8) }   // one allocation for a typical head, not four
         fields.append((name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
     }
 

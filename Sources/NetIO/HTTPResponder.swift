@@ -29,6 +29,10 @@ public final class HTTPResponder: @unchecked Sendable {
         self.loop = loop
     }
 
+    /// The event loop of this response's connection. Calls made on it reach the connection directly;
+    /// a producer that hops here first (`eventLoop.execute`) pays one hop for many writes.
+    public var eventLoop: EventLoop { loop }
+
     /// Sends a whole response with `Content-Length: body.count` (no body for HEAD, 204, 304).
     /// `status` is 200...999 (anything else is sent as 500; `100 Continue` is the transport's job).
     public func send(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {

@@ -9,11 +9,23 @@ public enum ResponseEncoder {
     public static func chatCompletion(id: String, model: String, created: Int, content: String,
                                       finishReason: FinishReason, stopReason: StopReason? = nil,
                                       usage: Usage) -> [UInt8] {
+        var content = content
+        return content.withUTF8 {
+            chatCompletion(id: id, model: model, created: created, contentUTF8: UnsafeRawBufferPointer($0),
+                           finishReason: finishReason, stopReason: stopReason, usage: usage)
+        }
+    }
+
+    /// The `chat.completion` body with the content given as UTF-8 bytes (what a server gathering tokens holds).
+    public static func chatCompletion(id: String, model: String, created: Int, contentUTF8 content: UnsafeRawBufferPointer,
+                                      finishReason: FinishReason, stopReason: StopReason? = nil,
+                                      usage: Usage) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(512 + id.utf8.count + model.utf8.count + content.utf8.count)
+        out.reserveCapacity(512 + id.utf8.count + model.utf8.count + content.count)
         StreamChunkHead.appendObjectHead(id: id, object: "chat.completion", created: created, model: model, to: &out)
-        JSONWriter.appendRaw("{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":", to: &out)
-        JSONWriter.appendString(content, to: &out)
+        JSONWriter.appendRaw("{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"", to: &out)
+        JSONWriter.appendEscaped(content, to: &out)
+        out.append(UInt8(ascii: "\""))
         JSONWriter.appendRaw(",\"refusal\":null,\"annotations\":null,\"audio\":null,\"function_call\":null,", to: &out)
         JSONWriter.appendRaw("\"tool_calls\":[],\"reasoning\":null},\"logprobs\":null,\"finish_reason\":\"", to: &out)
         out.append(contentsOf: finishReason.rawValue.utf8)
@@ -31,11 +43,22 @@ public enum ResponseEncoder {
     /// "usage":{...,"prompt_tokens_details":null},"kv_transfer_params":null}`.
     public static func completion(id: String, model: String, created: Int, text: String,
                                   finishReason: FinishReason, stopReason: StopReason? = nil, usage: Usage) -> [UInt8] {
+        var text = text
+        return text.withUTF8 {
+            completion(id: id, model: model, created: created, textUTF8: UnsafeRawBufferPointer($0),
+                       finishReason: finishReason, stopReason: stopReason, usage: usage)
+        }
+    }
+
+    /// The `text_completion` body with the text given as UTF-8 bytes.
+    public static func completion(id: String, model: String, created: Int, textUTF8 text: UnsafeRawBufferPointer,
+                                  finishReason: FinishReason, stopReason: StopReason? = nil, usage: Usage) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(384 + id.utf8.count + model.utf8.count + text.utf8.count)
+        out.reserveCapacity(384 + id.utf8.count + model.utf8.count + text.count)
         StreamChunkHead.appendObjectHead(id: id, object: "text_completion", created: created, model: model, to: &out)
-        JSONWriter.appendRaw("{\"index\":0,\"text\":", to: &out)
-        JSONWriter.appendString(text, to: &out)
+        JSONWriter.appendRaw("{\"index\":0,\"text\":\"", to: &out)
+        JSONWriter.appendEscaped(text, to: &out)
+        out.append(UInt8(ascii: "\""))
         JSONWriter.appendRaw(",\"logprobs\":null,\"finish_reason\":\"", to: &out)
         out.append(contentsOf: finishReason.rawValue.utf8)
         JSONWriter.appendRaw("\",\"stop_reason\":", to: &out)

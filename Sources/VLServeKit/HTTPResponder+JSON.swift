@@ -8,7 +8,7 @@ extension HTTPResponder {
 
     /// 200 (or `status`) with a JSON body.
     func sendJSON(_ body: [UInt8], status: Int = 200, extraHeaders: [(String, String)] = []) {
-        send(status: status, headers: Self.jsonHeaders + extraHeaders, body: body)
+        send(status: status, headers: extraHeaders.isEmpty ? Self.jsonHeaders : Self.jsonHeaders + extraHeaders, body: body)
     }
 
     /// An error in OpenAI's envelope with its status; 503s carry `Retry-After`, 501s `x-should-retry: false`.

@@ -128,10 +128,35 @@ public final class VLServeApp: HTTPRequestHandler, @unchecked Sendable {
     /// vLLM rejects bodies whose Content-Type is not JSON (400); a missing Content-Type is accepted.
     private func jsonBody(_ head: HTTPRequestHead, _ responder: HTTPResponder) -> Bool {
         guard let type = head.headers["Content-Type"] else { return true }
-        let media = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        if media == "application/json" || media.hasSuffix("+json") { return true }
+        if Self.isJSONMediaType(type) { return true }
         responder.sendError(.invalidRequest("Unsupported Content-Type \"\(type)\": send application/json."))
         return false
+    }
+
+    /// True when the media type of a `Content-Type` value (before any `;`, without surrounding spaces and
+    /// tabs, ASCII case-insensitive) is `application/json` or ends in `+json`. Works on the UTF-8 bytes:
+    /// this runs for every request, and Foundation's trimming and lowercasing cost more than the rest of
+    /// the routing together.
+    static func isJSONMediaType(_ value: String) -> Bool {
+        var value = value
+        return value.withUTF8 { bytes in
+            var start = 0
+            var end = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
+            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            let media = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            func endsWith(_ suffix: StaticString) -> Bool {
+                let n = suffix.utf8CodeUnitCount
+                guard media.count >= n else { return false }
+                let p = suffix.utf8Start
+                for i in 0..<n {
+                    let b = media[media.count - n + i]
+                    if (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) != p[i] { return false }
+                }
+                return true
+            }
+            return (media.count == 16 && endsWith("application/json")) || endsWith("+json")
+        }
     }
 
     /// The model named in a request, or a 404.
