@@ -6,8 +6,8 @@ on the same image size, config and seeded weights, measured in one run.
   VLSERVE_VENV=/path/to/venv scripts/bench-vit.py [--image-size 448x448] [--threads 2] [--repeats 3]
                                                   [--dtypes float32,bfloat16] [--skip-vlserve] [--json out.json]
 
-For each dtype it runs `vlserve bench-vit --json --dtype D --reference-repeats 0` (the selected = fastest
-implementations; add --vlserve-args to pass others), then builds transformers'
+For each dtype it runs `vlserve bench-vit --json --dtype D --reference-repeats R` (the selected = fastest
+implementations; add --vlserve-args to pass others, e.g. '--gemm-backend onednn' for float32), then builds transformers'
 Qwen2_5_VisionTransformerPretrainedModel (sdpa attention) with the 7B vision config and every parameter from
 seeded_init.seeded_tower_parameter (== SeededInit.towerParameter), and times its forward on seeded
 pixel_values of the same grid (median of --repeats after one warm-up, torch.set_num_threads(--threads)).
@@ -61,7 +61,8 @@ def smart_resize(h, w, factor=28, min_pixels=3136, max_pixels=12845056):
 def run_vlserve(args, dtype):
     binary = os.path.join(ROOT, ".build", "release", "vlserve")
     cmd = [binary, "bench-vit", "--json", "--image-size", args.image_size, "--dtype", dtype,
-           "--repeats", str(args.repeats), "--reference-repeats", "0", "--threads", str(args.threads)]
+           "--repeats", str(args.repeats), "--reference-repeats", str(args.reference_repeats),
+           "--threads", str(args.threads)]
     cmd += shlex.split(args.vlserve_args)
     print("==> " + " ".join(cmd), file=sys.stderr)
     out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
@@ -141,6 +142,8 @@ def main():
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--dtypes", default="float32,bfloat16")
+    parser.add_argument("--reference-repeats", type=int, default=0,
+                        help="runs of VLServe's all-reference tower (its per-operator speedups go to --json)")
     parser.add_argument("--skip-vlserve", action="store_true")
     parser.add_argument("--vlserve-args", default="", help="extra vlserve bench-vit flags, e.g. '--vit-attention reference'")
     parser.add_argument("--json", help="also write the results to this file")
@@ -166,6 +169,11 @@ def main():
         mine = ours.get(dtype)
         ratio = f"{mine / theirs[dtype]:.2f}" if mine else "-"
         print(f"{dtype:10}{(f'{mine:.0f}' if mine else '-'):>12}{theirs[dtype]:>17.0f}{ratio:>8}")
+    for dtype, report in reports.items():
+        print(f"VLServe {dtype} per operator (ms, share, speedup over its reference):")
+        for row in report["rows"]:
+            speedup = f"{row['speedup']:.2f}x" if row.get("speedup") else "-"
+            print(f"  {row['operation']:12}{row['implementation']:26}{row['ms']:10.1f}{row['share'] * 100:7.1f}%{speedup:>9}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"grid": grid, "threads": args.threads, "repeats": args.repeats, "vlserve_ms": ours,
