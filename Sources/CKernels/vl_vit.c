@@ -1,10 +1,16 @@
 #include "CKernels.h"
 #include <float.h>
+#include <math.h>
 #include <string.h>
 
 // The AVX2 and SSE2 copies use 16-float vectors in always-inlined helpers only, so no value crosses a call
 // boundary in a register the ABI would pass differently.
 #pragma clang diagnostic ignored "-Wpsabi"
+
+// Query rows per flash-attention tile.
+#ifndef VL_QR
+#define VL_QR 8
+#endif
 
 typedef float vl_vf __attribute__((vector_size(64)));
 typedef int32_t vl_vi __attribute__((vector_size(64)));
@@ -57,7 +63,7 @@ int vl_vit_isa(void) {
 size_t vl_flash_attention_scratch(int64_t seq_len, int64_t head_dim) {
     const int64_t dpad = (head_dim + 15) & ~(int64_t)15;
     const int64_t lpad = (seq_len + 15) & ~(int64_t)15;
-    return (size_t)(head_dim * lpad + seq_len * dpad + 8 * dpad + 64 + 16);
+    return (size_t)(head_dim * lpad + seq_len * dpad + 2 * VL_QR * dpad + 16 * VL_QR + 16);
 }
 
 void vl_flash_attention(const float *q, const float *k, const float *v, int64_t ld_in, float *out, int64_t ld_out,

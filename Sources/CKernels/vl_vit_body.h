@@ -39,10 +39,13 @@ static inline VL_ATTR __attribute__((always_inline)) vl_vf VL_FN(exp)(vl_vf x) {
     return y * (vl_vf)e;
 }
 
-static inline VL_ATTR __attribute__((always_inline)) float VL_FN(hmax)(vl_vf v) {
-    float m = v[0];
-    for (int i = 1; i < 16; i++) m = v[i] > m ? v[i] : m;
-    return m;
+// The maximum of the 16 lanes, in every lane (a butterfly of 4 shuffles).
+static inline VL_ATTR __attribute__((always_inline)) vl_vf VL_FN(allmax)(vl_vf v) {
+    v = __builtin_elementwise_max(v, __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+    v = __builtin_elementwise_max(v, __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
+    v = __builtin_elementwise_max(v, __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
+    v = __builtin_elementwise_max(v, __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
+    return v;
 }
 
 static inline VL_ATTR __attribute__((always_inline)) float VL_FN(hsum)(vl_vf v) {
@@ -52,7 +55,7 @@ static inline VL_ATTR __attribute__((always_inline)) float VL_FN(hsum)(vl_vf v) 
     return s;
 }
 
-// See vl_flash_attention in vl_vit.h. Query rows are taken 4 at a time (rows past q_end are computed on
+// See vl_flash_attention in vl_vit.h. Query rows are taken VL_QR (8) at a time (rows past q_end are computed on
 // zeros and dropped), keys 16 at a time; K is transposed and V padded to a multiple of 16 columns in scratch.
 static VL_ATTR void VL_FN(flash)(const float *q, const float *k, const float *v, int64_t ld_in, float *out,
                                  int64_t ld_out, int64_t seq_len, int64_t head_dim, int64_t q_begin,
@@ -61,9 +64,9 @@ static VL_ATTR void VL_FN(flash)(const float *q, const float *k, const float *v,
     const int64_t lpad = (seq_len + 15) & ~(int64_t)15;
     float *kt = scratch;                  // [head_dim][lpad]
     float *vp = kt + head_dim * lpad;     // [seq_len][dpad]
-    float *qt = vp + seq_len * dpad;      // [4][dpad]
-    float *acc = qt + 4 * dpad;           // [4][dpad]
-    float *pb = acc + 4 * dpad;           // [4][16]
+    float *qt = vp + seq_len * dpad;      // [VL_QR][dpad]
+    float *acc = qt + VL_QR * dpad;       // [VL_QR][dpad]
+    float *pb = acc + VL_QR * dpad;       // [VL_QR][16]
     for (int64_t d = 0; d < head_dim; d++) {
         float *row = kt + d * lpad;
         for (int64_t j = 0; j < seq_len; j++) row[j] = k[j * ld_in + d];
@@ -73,12 +76,13 @@ static VL_ATTR void VL_FN(flash)(const float *q, const float *k, const float *v,
         memcpy(vp + j * dpad, v + j * ld_in, (size_t)head_dim * sizeof(float));
         for (int64_t d = head_dim; d < dpad; d++) vp[j * dpad + d] = 0;
     }
-    for (int64_t i0 = q_begin; i0 < q_end; i0 += 4) {
-        const int64_t nr = q_end - i0 < 4 ? q_end - i0 : 4;
-        float m[4], l[4];
-        for (int r = 0; r < 4; r++) {
-            m[r] = -FLT_MAX;
-            l[r] = 0;
+    for (int64_t i0 = q_begin; i0 < q_end; i0 += VL_QR) {
+        const int64_t nr = q_end - i0 < VL_QR ? q_end - i0 : VL_QR;
+        // Per row: the running maximum (in every lane) and the running sum of exp (per lane, reduced at the end).
+        vl_vf m[VL_QR], l[VL_QR];
+        for (int r = 0; r < VL_QR; r++) {
+            m[r] = VL_FN(splat)(-FLT_MAX);
+            l[r] = VL_FN(splat)(0);
             for (int64_t d = 0; d < dpad; d++) {
                 acc[r * dpad + d] = 0;
                 qt[r * dpad + d] = (r < nr && d < head_dim) ? q[(i0 + r) * ld_in + d] * scale : 0;
@@ -86,23 +90,20 @@ static VL_ATTR void VL_FN(flash)(const float *q, const float *k, const float *v,
         }
         for (int64_t kb = 0; kb < seq_len; kb += 16) {
             const int64_t n = seq_len - kb < 16 ? seq_len - kb : 16;
-            vl_vf s[4] = {VL_FN(splat)(0), VL_FN(splat)(0), VL_FN(splat)(0), VL_FN(splat)(0)};
+            vl_vf s[VL_QR];
+            for (int r = 0; r < VL_QR; r++) s[r] = VL_FN(splat)(0);
             for (int64_t d = 0; d < head_dim; d++) {
                 vl_vf kv = VL_FN(load)(kt + d * lpad + kb);
-                s[0] += VL_FN(splat)(qt[d]) * kv;
-                s[1] += VL_FN(splat)(qt[dpad + d]) * kv;
-                s[2] += VL_FN(splat)(qt[2 * dpad + d]) * kv;
-                s[3] += VL_FN(splat)(qt[3 * dpad + d]) * kv;
+                for (int r = 0; r < VL_QR; r++) s[r] += VL_FN(splat)(qt[r * dpad + d]) * kv;
             }
-            for (int r = 0; r < 4; r++) {
+            for (int r = 0; r < VL_QR; r++) {
                 vl_vf sr = s[r];
                 for (int64_t j = n; j < 16; j++) sr[j] = -FLT_MAX;
-                float block_max = VL_FN(hmax)(sr);
-                float m_new = block_max > m[r] ? block_max : m[r];
-                vl_vf p = VL_FN(exp)(sr - VL_FN(splat)(m_new));
+                vl_vf m_new = __builtin_elementwise_max(m[r], VL_FN(allmax)(sr));
+                vl_vf p = VL_FN(exp)(sr - m_new);
                 for (int64_t j = n; j < 16; j++) p[j] = 0;
-                float corr = VL_FN(exp)(VL_FN(splat)(m[r] - m_new))[0];
-                l[r] = l[r] * corr + VL_FN(hsum)(p);
+                float corr = m_new[0] > m[r][0] ? expf(m[r][0] - m_new[0]) : 1.0f;
+                l[r] = l[r] * VL_FN(splat)(corr) + p;
                 m[r] = m_new;
                 if (corr != 1.0f) {
                     for (int64_t c = 0; c < dpad; c += 16) {
@@ -112,24 +113,18 @@ static VL_ATTR void VL_FN(flash)(const float *q, const float *k, const float *v,
                 VL_FN(store)(pb + r * 16, p);
             }
             for (int64_t c = 0; c < dpad; c += 16) {
-                vl_vf a0 = VL_FN(load)(acc + c), a1 = VL_FN(load)(acc + dpad + c);
-                vl_vf a2 = VL_FN(load)(acc + 2 * dpad + c), a3 = VL_FN(load)(acc + 3 * dpad + c);
+                vl_vf a[VL_QR];
+                for (int r = 0; r < VL_QR; r++) a[r] = VL_FN(load)(acc + r * dpad + c);
                 const float *vcol = vp + kb * dpad + c;
                 for (int64_t j = 0; j < n; j++) {
                     vl_vf vv = VL_FN(load)(vcol + j * dpad);
-                    a0 += VL_FN(splat)(pb[j]) * vv;
-                    a1 += VL_FN(splat)(pb[16 + j]) * vv;
-                    a2 += VL_FN(splat)(pb[32 + j]) * vv;
-                    a3 += VL_FN(splat)(pb[48 + j]) * vv;
+                    for (int r = 0; r < VL_QR; r++) a[r] += VL_FN(splat)(pb[r * 16 + j]) * vv;
                 }
-                VL_FN(store)(acc + c, a0);
-                VL_FN(store)(acc + dpad + c, a1);
-                VL_FN(store)(acc + 2 * dpad + c, a2);
-                VL_FN(store)(acc + 3 * dpad + c, a3);
+                for (int r = 0; r < VL_QR; r++) VL_FN(store)(acc + r * dpad + c, a[r]);
             }
         }
         for (int64_t r = 0; r < nr; r++) {
-            const float inv = 1.0f / l[r];
+            const float inv = 1.0f / VL_FN(hsum)(l[r]);
             float *o = out + (i0 + r) * ld_out;
             for (int64_t d = 0; d < head_dim; d++) o[d] = acc[r * dpad + d] * inv;
         }

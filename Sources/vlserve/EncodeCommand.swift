@@ -136,7 +136,7 @@ struct EncodeCommand: ParsableCommand {
                    timing.totalSeconds * 1000, timing.decodeSeconds * 1000, timing.resizeSeconds * 1000,
                    timing.patchifySeconds * 1000) + "patch embed (\(impl.rawValue)) " + String(format: "%.1f ms", convMs))
         print("wrote \(out): pixel_values [\(rows), \(pre.patchDimension)], image_grid_thw [[\(pre.gridT), "
-            + "\(pre.gridH), \(pre.gridW)]], patch_embeds [\(rows), \(embedding.hiddenSize)] "
+            + "\(pre.gridH), \(pre.gridW)]], patch_embeds [\(rows), \(embedding.hiddenSize)]"
             + "\(towerSummary) (\(pre.tokenCount) image tokens)")
     }
 }

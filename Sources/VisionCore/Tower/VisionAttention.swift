@@ -72,6 +72,7 @@ enum VisionAttention {
     /// thread, sized for the longest segment.
     static func flash(qkv: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, segments: [Range<Int>],
                       hidden: Int, heads: Int, threads: Int) {
+        _ = selectedISA
         let headDim = hidden / heads
         let scale = 1 / Float(headDim).squareRoot()
         let ld = 3 * hidden

@@ -57,6 +57,7 @@ final class VisionMLP: Sendable {
             }
             try down.forward(g, rows: rows, into: out)
         case .fused:
+            _ = VisionAttention.selectedISA
             let gu = scratch, act = scratch + 2 * rows * width
             try gate.forward(x, rows: rows, into: gu)
             ParallelRows.run(rows, threads: threads) { range in

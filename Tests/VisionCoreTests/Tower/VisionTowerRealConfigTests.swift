@@ -7,6 +7,7 @@ import Testing
 /// (tower_real.safetensors). Only those weights are generated, so the test takes seconds; the whole 32-block
 /// tower against the same fixture's `pooler_f32` runs with VLSERVE_FULL_TOWER_TEST=1.
 @Suite struct VisionTowerRealConfigTests {
+
     static let grids = [GridTHW(t: 1, h: 8, w: 12)]
 
     struct Result {
@@ -16,9 +17,20 @@ import Testing
         var torchBF16Error: Double
     }
 
+    /// The seeded parameters of blocks 0 and 7 and the merger, generated once for both dtypes' tests.
+    static let weights = Swift.Result<VisionTowerWeights, any Error> {
+        let seeded = VisionTowerWeights.seeded(config: TowerFixtures.real)
+        var tensors: [String: [Float]] = [:]
+        for (name, shape) in seeded.parameterShapes
+        where name.hasPrefix("visual.blocks.0.") || name.hasPrefix("visual.blocks.7.") || name.hasPrefix("visual.merger.") {
+            tensors[name] = try seeded.tensor(name, shape: shape)
+        }
+        return VisionTowerWeights(config: TowerFixtures.real, source: .tensors(tensors))
+    }
+
     func compare(_ options: VisionTowerOptions) throws -> [Result] {
         let file = try TowerFixtures.file("tower_real.safetensors")
-        let weights = VisionTowerWeights.seeded(config: TowerFixtures.real)
+        let weights = try Self.weights.get()
         var results: [Result] = []
         var timings = OperatorTimings()
         for (name, block) in [("block0", 0), ("block7", 7)] {
