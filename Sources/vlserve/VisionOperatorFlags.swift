@@ -26,14 +26,6 @@ struct VisionOperatorFlags: ParsableArguments {
     }
 }
 
-/// `--vision-encoder`: how much of the vision encoder runs.
-enum VisionEncoderScope: String, CaseIterable, ExpressibleByArgument {
-    /// The Conv3d patch embedding only (the decoder stub stands in for the rest).
-    case patchEmbed = "patch-embed"
-    /// The whole vision tower (`VisionTower`).
-    case full
-}
-
 extension AttentionImplementation: ExpressibleByArgument {}
 extension RotaryImplementation: ExpressibleByArgument {}
 extension NormImplementation: ExpressibleByArgument {}

@@ -1,5 +1,5 @@
 /// One `Qwen2_5_VLVisionBlock` (spec §4.1 step 7): `x += proj(attn(rotary(qkv(norm1(x)))))`, then
-/// `x += mlp(norm2(x))`. The norms are applied by the caller (`TowerPass`) so that each residual add can be
+/// `x += mlp(norm2(x))`. The norms are applied by `VisionTower` so that each residual add can be
 /// fused with the norm after it.
 final class VisionBlock: Sendable {
     let index: Int

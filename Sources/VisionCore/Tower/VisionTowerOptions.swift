@@ -1,39 +1,3 @@
-/// `--vit-attention`: how attention runs over each segment (window, or frame in full-attention blocks).
-public enum AttentionImplementation: String, CaseIterable, Sendable, Codable {
-    /// Per segment and head: the `[L, L]` score matrix materialised, softmax, then times V (scalar loops).
-    case reference
-    /// Tiled online softmax over K/V blocks of 16 keys, 4 query rows at a time, no score matrix
-    /// (`vl_flash_attention`, AVX-512 / AVX2 / SSE2 chosen at run time).
-    case flash
-}
-
-/// `--vit-rotary`: how the 2D rotary embedding is applied to q and k.
-public enum RotaryImplementation: String, CaseIterable, Sendable, Codable {
-    /// transformers' form: cos/sin tables `[rows, head_dim]` (cached per grid list), then per head
-    /// `q·cos + rotate_half(q)·sin` with `rotate_half` materialised, q and k in separate passes.
-    case table
-    /// Half-width cos/sin built once per forward, applied to q and k of every head in one pass over the
-    /// qkv GEMM's output as pair rotations `(x₁c − x₂s, x₂c + x₁s)`; bit-identical to `table`.
-    case fused
-}
-
-/// `--vit-norm`: the residual add and the RMSNorm that follows it.
-public enum NormImplementation: String, CaseIterable, Sendable, Codable {
-    /// `x += delta` in one pass, then RMSNorm in two more (statistics, scale).
-    case reference
-    /// Add, statistics and scale in one pass over each row (the row stays in cache).
-    case fused
-}
-
-/// `--vit-mlp`: the SwiGLU MLP `down(silu(gate(x)) · up(x))`.
-public enum MLPImplementation: String, CaseIterable, Sendable, Codable {
-    /// Three GEMMs, SiLU in place on gate's output, then a separate multiply by up's output (libm `exp`).
-    case reference
-    /// gate and up as one GEMM on concatenated weights (gate first, as vLLM's `gate_up_proj`), SiLU·mul in
-    /// one vectorised pass over its output (`vl_silu_mul`), then down.
-    case fused
-}
-
 /// The vision tower's operator choices and GEMM configuration. Defaults: the fast implementations on
 /// OpenBLAS float32.
 public struct VisionTowerOptions: Sendable, Equatable, CustomStringConvertible {
