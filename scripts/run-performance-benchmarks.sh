@@ -18,6 +18,7 @@
 #   TEST_SELECTOR  regex; only scenarios whose name matches run (default: all)
 #   SERVER_ARGS    extra vlserve flags for every variant (default empty)
 #   REPEATS        runs per variant and scenario (default 5; 2 or 3 for a quick look, 1 gives no intervals)
+#   VIT_SERVER_ARGS  vlserve flags of the vit_operators_448 scenario (default --gemm-backend onednn)
 #   SKIP_BUILD=1   use existing binaries from $BIN (default .build/release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,6 +81,30 @@ for entry in "${SCENARIOS[@]}"; do
         | tee "$OUT/$name.stdout.txt"
     echo "| $name | \`$flags\` | [report]($name/report.md), [chart]($name/chart.svg), [TTFT CDF]($name/ttft-cdf.svg) |" >> "$INDEX"
 done
+
+# ViT operator replacement (issue 11): the whole vision tower served (--vision-encoder full), the same seeded
+# 448x448 workload against the all-reference tower, each operator replaced alone, and all fast operators. The
+# rate is one the tower sustains on 2 cores (~6 s per image in float32); VIT_SERVER_ARGS picks the GEMMs
+# (default --gemm-backend onednn: Debian's OpenBLAS runs its generic kernels on CPUs it does not know).
+VIT_SERVER_ARGS=${VIT_SERVER_ARGS:---gemm-backend onednn}
+if [[ "vit_operators_448" =~ $TEST_SELECTOR ]]; then
+    echo "=== vit_operators_448"
+    REF="--vision-encoder full --vit-attention reference --vit-rotary table --vit-norm reference --vit-mlp reference"
+    # shellcheck disable=SC2086
+    "$BIN/vlbench" compare --vlserve "$BIN/vlserve" --repeats "$REPEATS" \
+        --variant "reference=$REF" \
+        --variant "attention-flash=${REF/--vit-attention reference/--vit-attention flash}" \
+        --variant "rotary-fused=${REF/--vit-rotary table/--vit-rotary fused}" \
+        --variant "norm-fused=${REF/--vit-norm reference/--vit-norm fused}" \
+        --variant "mlp-fused=${REF/--vit-mlp reference/--vit-mlp fused}" \
+        --variant "all-fast=--vision-encoder full" \
+        --server-args="--model-dir $MODEL_DIR $SERVER_ARGS $VIT_SERVER_ARGS --max-patches-per-step 1024" \
+        --output-dir "$OUT/vit_operators_448" --percentile-metrics ttft,tpot,itl,e2el --metric-percentiles 50,90,99 \
+        --backend openai-chat --endpoint /v1/chat/completions --dataset-name random-mm --num-prompts 8 \
+        --request-rate 0.1 --random-input-len 64 --random-output-len 32 --random-mm-bucket-config "{(448,448,1):1.0}" \
+        --seed 0 | tee "$OUT/vit_operators_448.stdout.txt"
+    echo "| vit_operators_448 | whole tower, 8 requests at 0.1 req/s, one 448x448 image each; reference vs each fast operator | [report](vit_operators_448/report.md) |" >> "$INDEX"
+fi
 
 # vlbench's own overhead: send lag against the schedule, most concurrent streams, CPU per 1000 chunks.
 if [[ "client_overhead" =~ $TEST_SELECTOR ]]; then
