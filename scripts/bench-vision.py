@@ -63,21 +63,10 @@ def ensure_environment(install):
 
 # ---- VLServe's seeded initialisation (Sources/VisionCore/Model/SeededInit.swift) ----------------------------------
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures"))
-from seeded_init import seeded_patch_embed_weight  # noqa: E402
+from seeded_init import seeded_patch_embed_weight, smart_resize  # noqa: E402
 
 
 # ---- helpers ------------------------------------------------------------------------------------------------------
-def smart_resize(h, w, factor=28, min_pixels=3136, max_pixels=12845056):
-    hb, wb = round(h / factor) * factor, round(w / factor) * factor
-    if hb * wb > max_pixels:
-        beta = math.sqrt(h * w / max_pixels)
-        hb, wb = max(factor, math.floor(h / beta / factor) * factor), max(factor, math.floor(w / beta / factor) * factor)
-    elif hb * wb < min_pixels:
-        beta = math.sqrt(min_pixels / (h * w))
-        hb, wb = math.ceil(h * beta / factor) * factor, math.ceil(w * beta / factor) * factor
-    return hb, wb
-
-
 def median_ms(fn, repeats, warmup=1):
     for _ in range(warmup):
         fn()

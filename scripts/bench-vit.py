@@ -29,6 +29,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts", "fixtures"))
+from seeded_init import smart_resize  # noqa: E402  (numpy only; the heavy imports come later)
 
 
 def venv_python():
@@ -45,17 +46,6 @@ def reexec_in_venv():
         if os.path.exists(py) and os.path.realpath(sys.executable) != os.path.realpath(py):
             os.execv(py, [py, os.path.abspath(__file__)] + sys.argv[1:])
         sys.exit("error: torch/transformers not importable; set VLSERVE_VENV to a venv that has them")
-
-
-def smart_resize(h, w, factor=28, min_pixels=3136, max_pixels=12845056):
-    hb, wb = round(h / factor) * factor, round(w / factor) * factor
-    if hb * wb > max_pixels:
-        beta = math.sqrt(h * w / max_pixels)
-        hb, wb = max(factor, math.floor(h / beta / factor) * factor), max(factor, math.floor(w / beta / factor) * factor)
-    elif hb * wb < min_pixels:
-        beta = math.sqrt(min_pixels / (h * w))
-        hb, wb = math.ceil(h * beta / factor) * factor, math.ceil(w * beta / factor) * factor
-    return hb, wb
 
 
 def run_vlserve(args, dtype):
