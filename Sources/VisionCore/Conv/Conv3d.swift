@@ -46,7 +46,7 @@ public struct Conv3d: Sendable {
         do throws(GemmError) {
             linear = try Linear(weight: weight, bias: bias, outFeatures: geometry.outChannels,
                                 inFeatures: geometry.kernelVolume, configuration: gemm)
-            convolution = try OneDNNConvolution(geometry: geometry, weight: weight, bias: bias, dtype: gemm.dtype)
+            convolution = OneDNNConvolution(geometry: geometry, weight: weight, bias: bias, dtype: gemm.dtype)
         } catch {
             throw .backend(error.description)
         }
