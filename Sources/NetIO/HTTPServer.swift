@@ -21,7 +21,7 @@ public final class HTTPServer: @unchecked Sendable {
     private(set) var listenFD: Int32 = -1
     private var loops: [EventLoop] = []
     private var contexts: [LoopContext] = []
-    private let state = Mutex<LifeCycle>(.idle)
+    private let state = Locked<LifeCycle>(.idle)
     private let openConnections = Atomic<Int>(0)
     /// The loops accepted connections are spread over, round-robin (set in `start()` before the
     /// loops run, cleared after they stopped). Like NIO's child event-loop group: whichever loop

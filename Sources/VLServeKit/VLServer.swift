@@ -18,7 +18,7 @@ public final class VLServer: @unchecked Sendable {
     public let trimmer: MemoryTrimmer?
     let logger: Logger
     /// Set once `http.start()` succeeded.
-    private let listening = Mutex(false)
+    private let listening = Locked(false)
 
     /// Assembles a server from parts (tests pass seeded weights and port 0).
     /// - Parameters:

@@ -10,7 +10,7 @@ import Synchronization
     @Test func executeRunsTasksInOrderOnTheLoopThread() async throws {
         let loop = try EventLoop(name: "test-loop")
         loop.start()
-        let seen = Mutex<[Int]>([])
+        let seen = Locked<[Int]>([])
         let done = AsyncQueue<Bool>()
         for i in 0..<100 {
             loop.execute {

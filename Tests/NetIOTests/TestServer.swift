@@ -24,7 +24,7 @@ func withTestServer(_ configuration: ServerConfiguration = ServerConfiguration(p
 /// - `/stream?n=K`: a streamed response of K events `data: i\n\n`.
 /// - `/hold`: parks the responder in `parked` for the test to drive.
 final class TestHandler: HTTPRequestHandler, @unchecked Sendable {
-    let parked = Mutex<[HTTPResponder]>([])
+    let parked = Locked<[HTTPResponder]>([])
     let parkedSignal = AsyncQueue<HTTPResponder>()
 
     func handle(_ request: HTTPRequest, responder: HTTPResponder) {
@@ -53,7 +53,7 @@ final class TestHandler: HTTPRequestHandler, @unchecked Sendable {
 
 /// An unbounded async queue: `push` from any thread, `next()` awaits an element.
 final class AsyncQueue<T: Sendable>: @unchecked Sendable {
-    private let lock = Mutex<([T], [CheckedContinuation<T, Never>])>(([], []))
+    private let lock = Locked<([T], [CheckedContinuation<T, Never>])>(([], []))
 
     func push(_ value: T) {
         let waiter: CheckedContinuation<T, Never>? = lock.withLock { state in

@@ -1,4 +1,5 @@
 import Foundation
+import NetIO
 import Observability
 import Testing
 @testable import VLServeKit

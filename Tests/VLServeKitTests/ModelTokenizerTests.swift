@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import NetIO
 import Observability
 import OpenAIAPI
 import Testing

@@ -222,14 +222,3 @@ func withServer(app: AppConfiguration = AppConfiguration(servedModelNames: ["tes
     await server.shutdown(drainTimeout: .seconds(1))
 }
 
-/// A value behind an `NSLock` (ThreadSanitizer sees NSLock; it does not see `Synchronization.Mutex`).
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<R>(_ body: (inout Value) -> R) -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
-}

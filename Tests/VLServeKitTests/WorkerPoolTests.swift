@@ -1,4 +1,5 @@
 import Foundation
+import NetIO
 import Testing
 @testable import VLServeKit
 
