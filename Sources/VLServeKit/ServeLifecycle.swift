@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Engine
 import Observability
 
@@ -12,12 +13,18 @@ public struct ServeLifecycle: Sendable {
     public let host: String
     /// How long streams in flight may run on after the stop signal (`--drain-timeout`, 30 s).
     public let drainTimeout: Duration
+    /// How long, after the stop signal, `/health` answers 503 while the server still accepts and serves
+    /// everything else (`--readiness-grace`, default 0): a balancer's health check takes the replica out
+    /// before its listener closes. In Kubernetes a preStop sleep does this job instead.
+    public let readinessGrace: Duration
     let logger: Logger
 
-    public init(server: VLServer, host: String, drainTimeout: Duration, logger: Logger) {
+    public init(server: VLServer, host: String, drainTimeout: Duration, readinessGrace: Duration = .zero,
+                logger: Logger) {
         self.server = server
         self.host = host
         self.drainTimeout = drainTimeout
+        self.readinessGrace = readinessGrace
         self.logger = logger
     }
 
@@ -37,9 +44,19 @@ public struct ServeLifecycle: Sendable {
         return port
     }
 
-    /// Blocks until `stop` reports a signal, then drains and shuts down (`shutdown()`); returns the signal.
+    /// Blocks until `stop` reports a signal, marks the server draining (`/health` 503), keeps serving for
+    /// `readinessGrace` (or until a second signal), then drains and shuts down (`shutdown()`); returns the signal.
     public func waitForStopThenShutdown(_ stop: some StopSignalSource) -> Int32 {
         let received = stop.waitForStop()
+        server.app.beginDraining()
+        if readinessGrace > .zero {
+            logger.notice("received \(StopSignals.name(received)): /health answers 503; still serving for "
+                            + "\(Self.seconds(readinessGrace)) s (--readiness-grace; a second signal ends it)")
+            let secondSignal = DispatchSemaphore(value: 0)
+            // Blocks in `waitForStop` until a second signal; if none comes it stays parked until the process exits.
+            Thread { _ = stop.waitForStop(); secondSignal.signal() }.start()
+            _ = secondSignal.wait(timeout: .now() + Self.interval(readinessGrace))
+        }
         logger.notice("received \(StopSignals.name(received)): no new connections; draining for up to "
                         + "\(Self.seconds(drainTimeout)) s")
         shutdown()
@@ -60,8 +77,12 @@ public struct ServeLifecycle: Sendable {
     }
 
     private static func seconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let value = Double(seconds) + Double(attoseconds) * 1e-18
+        let value = interval(duration)
         return value == value.rounded() ? String(Int64(value)) : String(value)
+    }
+
+    private static func interval(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) * 1e-18
     }
 }

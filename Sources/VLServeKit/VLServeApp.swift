@@ -27,6 +27,8 @@ public final class VLServeApp: HTTPRequestHandler, @unchecked Sendable {
     public let liveSessions = LiveCounter()
     let logger: Logger
     private let apiKeyDigests: [[UInt8]]
+    /// Set by `beginDraining()` (SIGTERM): `/health` and `/ping` answer 503 from then on.
+    private let draining = Locked(false)
 
     public init(configuration: AppConfiguration, engine: Engine, pipeline: ImagePipeline, pool: WorkerPool,
                 registry: MetricsRegistry, logger: Logger) {
@@ -39,6 +41,17 @@ public final class VLServeApp: HTTPRequestHandler, @unchecked Sendable {
         template = ChatTemplate(tokenizer: configuration.tokenizer)
         apiKeyDigests = configuration.apiKeys.map { Array($0.utf8) }
     }
+
+    /// What `/health` and `/ping` report: 200 while the engine thread runs and no drain has begun, else 503
+    /// (vLLM's `/health` is 503 once its engine is dead; an orchestrator should stop routing to either).
+    public var isHealthy: Bool { engine.isAlive && !isDraining }
+
+    /// True once `beginDraining()` was called.
+    public var isDraining: Bool { draining.withLock { $0 } }
+
+    /// Marks the server as draining: `/health` and `/ping` answer 503 from now on; every other route is served
+    /// as before (the transport stops accepting separately, in `VLServer.shutdown`).
+    public func beginDraining() { draining.withLock { $0 = true } }
 
     public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
         let head = request.head
@@ -55,10 +68,10 @@ public final class VLServeApp: HTTPRequestHandler, @unchecked Sendable {
             responder.sendJSON(ResponseEncoder.modelList(modelCards()))
         case "/health":
             guard allow(method, ["GET"], responder) else { return }
-            responder.send(status: engine.isAlive ? 200 : 503)
+            responder.send(status: isHealthy ? 200 : 503)
         case "/ping":
             guard allow(method, ["GET", "POST"], responder) else { return }
-            responder.send(status: engine.isAlive ? 200 : 503)
+            responder.send(status: isHealthy ? 200 : 503)
         case "/version":
             guard allow(method, ["GET"], responder) else { return }
             responder.sendJSON(ResponseEncoder.version(configuration.version))

@@ -40,6 +40,11 @@ public final class VLServer: @unchecked Sendable {
         engine = Engine(configuration: engineConfiguration, metrics: metrics, encoder: encoder, clock: clock,
                         logger: logger.with(label: "engine"))
         pool = WorkerPool(threadCount: preprocessThreads, name: "vlserve-image")
+        let imagePool = pool
+        _ = registry.gauge("vlserve:image_pool_pending",
+                           help: "Jobs (requests with images) waiting for an image worker; not counted in "
+                               + "vllm:num_requests_waiting, which is the engine's queue as in vLLM.",
+                           labels: metrics.baseLabels) { Double(imagePool.pendingCount) }
         let pipeline = ImagePipeline(loader: MediaLoader(options: configuration.media), preprocessor: preprocessor)
         app = VLServeApp(configuration: configuration, engine: engine, pipeline: pipeline, pool: pool,
                          registry: registry, logger: logger.with(label: "api"))
@@ -72,6 +77,7 @@ public final class VLServer: @unchecked Sendable {
     /// stops the engine and joins the worker pool. After a failed `start()` only the last three happen:
     /// an `HTTPServer` whose `start()` threw is not waited for (its shutdown would wait for loops that never ran).
     public func shutdown(drainTimeout: Duration = .seconds(30)) async {
+        app.beginDraining()
         if listening.withLock({ $0 }) { await http.shutdown(drainTimeout: drainTimeout) }
         engine.shutdown()
         pool.shutdown()

@@ -15,7 +15,7 @@ struct ServeCommand: ParsableCommand {
             The vision path is real (image decoding, Qwen2.5-VL preprocessing, the Conv3d patch embedding on the \
             CPU, its GEMMs on OpenBLAS or oneDNN in float32 or bfloat16: --dtype, --gemm-backend); the language model is a stub whose accelerator time is simulated by sleeping: \
             decode-step-ms + decode-ms-per-seq x batch per step, plus prefill-ms-per-1k-tokens. Set them to 0 to measure \
-            the server alone. SIGINT/SIGTERM stop accepting, let streams finish within --drain-timeout, exit 0.
+            the server alone. SIGINT/SIGTERM turn /health to 503, stop accepting (after --readiness-grace), let streams finish within --drain-timeout, exit 0.
             """)
 
     // MARK: Network
@@ -25,6 +25,9 @@ struct ServeCommand: ParsableCommand {
     var eventLoops: Int?
     @Option(name: .customLong("drain-timeout"), help: "Seconds to let streams finish on SIGINT/SIGTERM.")
     var drainTimeout: Double = 30
+    @Option(name: .customLong("readiness-grace"),
+            help: "Seconds after SIGINT/SIGTERM during which /health answers 503 but the server still accepts and serves, so a balancer's health check takes it out before its listener closes (0: close at once; in Kubernetes use a preStop sleep instead).")
+    var readinessGrace: Double = 0
     @Option(name: .customLong("client-eof"),
             help: "A client that closes its sending side while its response is pending: abort (as vLLM: the request is cancelled) or finish (treat it as a half-close and still answer).")
     var clientEOF = ClientEOF.abort
@@ -123,6 +126,7 @@ struct ServeCommand: ParsableCommand {
         }
         for (name, value) in [("--decode-step-ms", decodeStepMs), ("--decode-ms-per-seq", perSeqMs),
                               ("--prefill-ms-per-1k-tokens", prefillMsPer1kTokens), ("--drain-timeout", drainTimeout),
+                              ("--readiness-grace", readinessGrace),
                               ("--memory-trim-interval", memoryTrimInterval)]
         where value < 0 || !value.isFinite {
             throw ValidationError("\(name) must be a non-negative number, got \(value)")
@@ -157,7 +161,7 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let lifecycle = ServeLifecycle(server: vlserver, host: host, drainTimeout: .milliseconds(Int64(drainTimeout * 1000)),
-                                       logger: logger)
+                                       readinessGrace: .milliseconds(Int64(readinessGrace * 1000)), logger: logger)
         do {
             try lifecycle.start()
         } catch {
