@@ -96,7 +96,7 @@ struct ServeCommand: ParsableCommand {
     var mediaFetchTimeout: Double = 5
     @Option(name: .customLong("image-threads"), help: "Image fetch/decode/preprocess threads (default: online cores).")
     var imageThreads: Int?
-    @Option(name: .customLong("mm-processor-cache-gb"),
+    @Option(name: .customLong("mm-processor-cache-gb"), parsing: .unconditional,
             help: "GiB of the image cache, as vLLM's flag: pixel values and encoder outputs by image content (SHA-256) and configuration; a repeated image skips decoding, preprocessing and encoding (0 = off).")
     var mmProcessorCacheGB = "\(AppConfiguration.defaultMMProcessorCacheGiB)"
 
