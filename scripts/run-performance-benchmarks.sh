@@ -106,6 +106,22 @@ if [[ "vit_operators_448" =~ $TEST_SELECTOR ]]; then
     echo "| vit_operators_448 | whole tower, 8 requests at 0.1 req/s, one 448x448 image each; reference vs each fast operator | [report](vit_operators_448/report.md) |" >> "$INDEX"
 fi
 
+# The image cache (issue 13): random-mm requests of which half repeat an image an earlier request sent
+# (--random-mm-reuse-ratio 0.5, a vlbench extension), served with the cache off and at vLLM's default 4 GiB.
+# scripts/bench-cache.sh runs the same comparison once and also prints the hit counters from /metrics.
+if [[ "image_cache_reuse50" =~ $TEST_SELECTOR ]]; then
+    echo "=== image_cache_reuse50"
+    # shellcheck disable=SC2086
+    "$BIN/vlbench" compare --vlserve "$BIN/vlserve" --repeats "$REPEATS" \
+        --variant "cache-off=--mm-processor-cache-gb 0" --variant "cache-4gib=--mm-processor-cache-gb 4" \
+        --server-args="--model-dir $MODEL_DIR $SERVER_ARGS" --output-dir "$OUT/image_cache_reuse50" \
+        --percentile-metrics ttft,tpot,itl,e2el --metric-percentiles 50,90,99 \
+        --backend openai-chat --endpoint /v1/chat/completions --dataset-name random-mm --num-prompts 200 \
+        --request-rate 16 --random-input-len 128 --random-output-len 128 --random-mm-base-items-per-request 1 \
+        --random-mm-reuse-ratio 0.5 --seed 0 | tee "$OUT/image_cache_reuse50.stdout.txt"
+    echo "| image_cache_reuse50 | the reference random-mm workload with half the images repeated; cache off vs 4 GiB | [report](image_cache_reuse50/report.md) |" >> "$INDEX"
+fi
+
 # vlbench's own overhead: send lag against the schedule, most concurrent streams, CPU per 1000 chunks.
 if [[ "client_overhead" =~ $TEST_SELECTOR ]]; then
     echo "=== client_overhead"

@@ -33,6 +33,8 @@ public struct BenchmarkFlags: Sendable {
     public var randomMMItemsRangeRatio = 0.0
     public var randomMMLimit = "{\"image\": 255, \"video\": 1}"
     public var randomMMBuckets = "{(256, 256, 1): 0.5, (720, 1280, 1): 0.5, (720, 1280, 16): 0.0}"
+    /// `--random-mm-reuse-ratio` (vlbench only): share of images repeating an earlier request's image.
+    public var randomMMReuseRatio = 0.0
     public var sharegptOutputLen: Int?
     public var customOutputLen = 256
     public var noOversample = false

@@ -58,6 +58,10 @@ extension BenchmarkOptions {
             mm.numItemsRangeRatio = f.randomMMItemsRangeRatio
             mm.limits = try RandomMMDataset.parseLimits(f.randomMMLimit)
             mm.buckets = try RandomMMDataset.parseBuckets(f.randomMMBuckets)
+            guard (0...1).contains(f.randomMMReuseRatio) else {
+                throw DatasetError("--random-mm-reuse-ratio must be in [0, 1], got \(f.randomMMReuseRatio)")
+            }
+            mm.reuseRatio = f.randomMMReuseRatio
             dataset = .randomMM(mm)
         case .sharegpt:
             guard let path = f.datasetPath else { throw DatasetError("--dataset-name sharegpt needs --dataset-path FILE.json") }

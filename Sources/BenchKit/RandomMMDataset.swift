@@ -23,6 +23,11 @@ public struct RandomMMDataset: Sendable {
     public var limits: [String: Int] = ["image": 255, "video": 1]
     public var buckets: [MMBucket] = RandomMMDataset.defaultBuckets
     public var jpegQuality = 75
+    /// `--random-mm-reuse-ratio` (a vlbench extension; vLLM has no such flag), in [0, 1]: the share of images that
+    /// repeat an image sent by an earlier request (the same data URL, picked uniformly among the distinct images
+    /// of earlier requests), drawn from a generator seeded off the dataset's; the rest are fresh noise images. 0
+    /// (the default) draws exactly vLLM's dataset shape and vlbench's earlier datasets.
+    public var reuseRatio: Double = 0
 
     public static let defaultBuckets = [
         MMBucket(height: 256, width: 256, frames: 1, probability: 0.5),
@@ -87,10 +92,21 @@ public struct RandomMMDataset: Sendable {
         let hi = min(capSum, Int((Double(n) * (1 + r)).rounded(.up)))
         guard lo <= hi else { throw DatasetError("random-mm item count range [\(lo), \(hi)] is empty (limit \(capSum))") }
         let imageCap = limits["image"] ?? 255
+        guard (0...1).contains(reuseRatio) else {
+            throw DatasetError("--random-mm-reuse-ratio must be in [0, 1], got \(reuseRatio)")
+        }
+        // Only a reusing run draws from the main generator here, so ratio 0 leaves the dataset as it was.
+        var reuse = SeededRandom(seed: reuseRatio > 0 ? rng.next() : 0)
+        var earlier: [String] = []  // distinct images of earlier requests, in first-sent order
         for i in 0..<count {
             let items = rng.int(in: lo, hi)
             var urls: [String] = []
+            var fresh: [String] = []
             for _ in 0..<min(items, imageCap) {
+                if reuseRatio > 0, !earlier.isEmpty, reuse.uniform() < reuseRatio {
+                    urls.append(earlier[reuse.int(in: 0, earlier.count - 1)])
+                    continue
+                }
                 let b = Self.choose(live, &rng)
                 var pixels = [UInt8](repeating: 0, count: b.height * b.width * 3)
                 var k = 0
@@ -103,7 +119,9 @@ public struct RandomMMDataset: Sendable {
                     throw DatasetError("JPEG encoding of a \(b.width)x\(b.height) noise image failed: \(error)")
                 }
                 urls.append("data:image/jpeg;base64," + Data(jpeg).base64EncodedString())
+                if reuseRatio > 0 { fresh.append(urls[urls.count - 1]) }
             }
+            earlier += fresh
             reqs[i].imageURLs = urls
         }
         return reqs

@@ -70,7 +70,9 @@ public final class EngineMetrics: Sendable {
     /// current step, then in the scheduler's waiting queue (`vllm:request_queue_time_seconds` is the latter).
     public let engineQueueTime: Histogram
     /// TTFT breakdown: admission to the end of the simulated prefill, minus the vision encoder call
-    /// (vLLM's `request_prefill_time` minus the encoder and the first decode step).
+    /// (vLLM's `request_prefill_time` minus the encoder and the first decode step). For a request whose images
+    /// all came with their encoder output (image-cache hits) its own encoder time is 0, so this phase includes
+    /// any encoder call the step ran for other requests admitted with it.
     public let prefillAfterEncoderTime: Histogram
     /// TTFT breakdown: end of the simulated prefill to the first token (the decode part of the step that
     /// the new sequence shares with the running batch, and sampling).
@@ -83,7 +85,8 @@ public final class EngineMetrics: Sendable {
     public let encoderBatchTime: Histogram
     /// Patch rows per encoder call, labelled by `encoderLabels`.
     public let encoderBatchPatches: Histogram
-    /// Per request: the time of the encoder call that encoded its images (seconds), labelled by `encoderLabels`.
+    /// Per request with images: the time of the encoder call that encoded its images (seconds; 0 when every image
+    /// came with its encoder output from the image cache), labelled by `encoderLabels`.
     public let requestEncoderTime: Histogram
     public let encodedImages: Counter
     public let encodedPatches: Counter

@@ -1,3 +1,5 @@
+import Observability
+
 /// One generation request handed to the engine (prompt already rendered, images preprocessed).
 public struct EngineRequest: Sendable {
     /// The response id (`chatcmpl-...`), for logs.
@@ -15,6 +17,8 @@ public struct EngineRequest: Sendable {
     public var imageQueueSeconds: Double
     /// The `max_tokens` the client asked for, if any (for `vllm:request_params_max_tokens`).
     public var requestedMaxTokens: Int?
+    /// Fields appended to the request's finish log line (the server's `mm_cache=hit|partial|miss|off`).
+    public var logFields: [LogField] = []
     /// When `Engine.submit` queued it for the engine thread, on the engine's clock (s); set by `submit`.
     /// 0 when the request reached the scheduler directly (tests): the scheduler's enqueue time counts then.
     public var submittedAt: Double = 0

@@ -17,6 +17,8 @@ public final class Scheduler {
         let request: EngineRequest
         var images: [EngineImage]
         let patchCount: Int
+        /// Patch rows of the images that came without an encoder output (image-cache misses).
+        let uncachedPatches: Int
         let imageCount: Int
         var generator: StubDecoder.SequenceGenerator
         let onOutput: @Sendable (SequenceOutput) -> Void
@@ -39,6 +41,7 @@ public final class Scheduler {
             images = request.images
             imageCount = request.images.count
             patchCount = request.images.reduce(0) { $0 + $1.patchCount }
+            uncachedPatches = request.images.reduce(0) { $0 + ($1.encoded == nil ? $1.patchCount : 0) }
             self.generator = generator
             self.enqueuedAt = enqueuedAt
             self.onOutput = onOutput
@@ -47,8 +50,9 @@ public final class Scheduler {
         var promptTokens: Int { request.promptTokenIDs.count }
         /// Tokens whose KV entries the sequence needs: prompt plus generated so far.
         var contextTokens: Int { promptTokens + generator.tokenCount }
-        /// Patch rows still to encode (0 once encoded, or after a preemption).
-        var pendingPatches: Int { images.isEmpty ? 0 : patchCount }
+        /// Patch rows still to encode (0 once encoded, after a preemption, or when every image came with its
+        /// encoder output).
+        var pendingPatches: Int { images.isEmpty ? 0 : uncachedPatches }
         /// The encoder's output for this sequence's images, held from encoding until its prefill (the first
         /// token) has consumed it, as vLLM's encoder cache does.
         var embeddings: [EncodedImage] = []
@@ -184,8 +188,8 @@ public final class Scheduler {
             }
         }
 
-        // 3. One batched patch embedding over every admitted image.
-        if batchPatches > 0 { admitted = encodeImages(admitted, patches: batchPatches) }
+        // 3. One batched encoder call over every admitted image that came without its output.
+        if admitted.contains(where: { !$0.images.isEmpty }) { admitted = encodeImages(admitted, patches: batchPatches) }
 
         // 4. Simulated accelerator time for prefill of the admitted and one decode of the running.
         //    Two sleeps, so that the end of the prefill is a measured boundary of the TTFT breakdown.
@@ -242,17 +246,21 @@ public final class Scheduler {
         if !preempted.isEmpty { waiting.insert(contentsOf: preempted.reversed(), at: 0) }
     }
 
-    /// Runs one encoder call over every admitted image (in admission order); returns the sequences that did
-    /// not fail. Pixels are released as soon as the call returns.
+    /// Runs one encoder call over every admitted image that has no encoder output yet (in admission order) and
+    /// hands each new output to its image's `onEncoded`; images that came with their output (image-cache hits) are
+    /// not encoded, and a sequence with only those records 0 encoder seconds. Returns the sequences that did not
+    /// fail. Pixels are released as soon as the call returns.
     private func encodeImages(_ admitted: [Sequence], patches: Int) -> [Sequence] {
-        let encoding = Set(admitted.filter { $0.pendingPatches > 0 }.map(\.ticket))
+        let encoding = Set(admitted.filter { !$0.images.isEmpty }.map(\.ticket))
         guard let encoder else {
             for sequence in admitted { sequence.images = [] }
             return admitted
         }
         var images: [EngineImage] = []
+        var sequenceImages: [[EngineImage]] = []  // per encoding sequence, in order
         for sequence in admitted where encoding.contains(sequence.ticket) {
-            images.append(contentsOf: sequence.images)
+            sequenceImages.append(sequence.images)
+            images.append(contentsOf: sequence.images.filter { $0.encoded == nil })
             sequence.images = []  // the batch holds the only reference now
         }
         let imageCount = images.count
@@ -260,41 +268,60 @@ public final class Scheduler {
         let start = clock.now()
         var failure: String?
         var outputs: [EncodedImage] = []
-        do {
-            outputs = try encoder.encode(images)
-            if outputs.map(\.rows) != expectedRows {
-                failure = "the vision encoder returned \(outputs.map(\.rows)) rows for images of \(expectedRows) patches"
+        if !images.isEmpty {
+            do {
+                outputs = try encoder.encode(images)
+                if outputs.map(\.rows) != expectedRows {
+                    failure = "the vision encoder returned \(outputs.map(\.rows)) rows for images of \(expectedRows) patches"
+                }
+            } catch {
+                failure = "the vision encoder failed: \(error)"
             }
-        } catch {
-            failure = "the vision encoder failed: \(error)"
+            images = []
         }
-        images = []
+        let seconds = imageCount > 0 ? clock.now() - start : 0
         var next = 0
-        for sequence in admitted where encoding.contains(sequence.ticket) && failure == nil {
-            sequence.embeddings = Array(outputs[next..<next + sequence.imageCount])
-            next += sequence.imageCount
-        }
-        outputs = []
-        let seconds = clock.now() - start
-        counters.encoderBatches += 1
-        counters.encodedImages += imageCount
-        counters.encodedPatches += patches
-        metrics.encoderBatchTime.observe(seconds)
-        metrics.encoderBatchPatches.observe(Double(patches))
-        metrics.encodedImages.increment(by: Double(imageCount))
-        metrics.encodedPatches.increment(by: Double(patches))
+        var perSequence = 0
         var survivors: [Sequence] = []
         for sequence in admitted {
             guard encoding.contains(sequence.ticket) else { survivors.append(sequence); continue }
-            sequence.encodeSeconds = seconds
-            metrics.requestEncoderTime.observe(seconds)
-            if let failure {
+            let own = sequenceImages[perSequence]
+            perSequence += 1
+            let encodesAny = own.contains { $0.encoded == nil }
+            var error = encodesAny ? failure : nil
+            var embeddings: [EncodedImage] = []
+            for image in own {
+                if let cached = image.encoded {
+                    if cached.rows != encoder.outputRows(for: image) {
+                        error = error ?? "a cached encoder output has \(cached.rows) rows, the encoder gives \(encoder.outputRows(for: image))"
+                    }
+                    embeddings.append(cached)
+                } else if failure == nil {
+                    image.onEncoded?(outputs[next])
+                    embeddings.append(outputs[next])
+                    next += 1
+                }
+            }
+            sequence.encodeSeconds = encodesAny ? seconds : 0
+            metrics.requestEncoderTime.observe(sequence.encodeSeconds)
+            if let error {
                 logger.error("vision encoder failed", [LogField("request_id", sequence.request.requestID),
-                                                       LogField("error", failure)])
-                finish(sequence, reason: .error, stop: nil, text: "", token: nil, now: clock.now(), error: failure)
+                                                       LogField("error", error)])
+                finish(sequence, reason: .error, stop: nil, text: "", token: nil, now: clock.now(), error: error)
             } else {
+                sequence.embeddings = embeddings
                 survivors.append(sequence)
             }
+        }
+        outputs = []
+        if imageCount > 0 {
+            counters.encoderBatches += 1
+            counters.encodedImages += imageCount
+            counters.encodedPatches += patches
+            metrics.encoderBatchTime.observe(seconds)
+            metrics.encoderBatchPatches.observe(Double(patches))
+            metrics.encodedImages.increment(by: Double(imageCount))
+            metrics.encodedPatches.increment(by: Double(patches))
         }
         return survivors
     }
@@ -380,7 +407,7 @@ public final class Scheduler {
                 LogField("decode_ms", ms(decode)), LogField("e2e_ms", ms(now - sequence.request.arrivalTime)),
                 LogField("encode_share", String(format: "%.3f", now > sequence.request.arrivalTime
                     ? sequence.encodeSeconds / (now - sequence.request.arrivalTime) : 0)),
-            ])
+            ] + sequence.request.logFields)
         }
         sequence.onOutput(SequenceOutput(text: text, tokenID: token, isFirst: isFirst, finishReason: reason,
                                          stopReason: stop, promptTokens: sequence.promptTokens,

@@ -22,6 +22,15 @@ extension AppConfiguration {
         throw FlagValueError("--limit-mm-per-prompt: \"image\" must be a non-negative count, got '\(text)'")
     }
 
+    /// GiB from `--mm-processor-cache-gb`: a finite number ≥ 0 (0 disables the image cache), as vLLM's flag.
+    public static func cacheGiB(parsing text: String) throws(FlagValueError) -> Double {
+        guard let value = Double(text.trimmingSpaces()), value.isFinite, value >= 0 else {
+            throw FlagValueError("--mm-processor-cache-gb must be a number of GiB ≥ 0 (default \(defaultMMProcessorCacheGiB); "
+                                     + "0 disables the image cache), got '\(text)'")
+        }
+        return value
+    }
+
     /// The `/v1/models` `root` for a model directory: `…/qwen2.5-vl-7b` → `Qwen/Qwen2.5-VL-7B-Instruct`
     /// (any size ending in `b`); other directories → the path as given.
     public static func defaultModelRoot(modelDirectory: String) -> String {

@@ -15,32 +15,74 @@ public struct ImageReference: Sendable, Equatable {
 }
 
 /// Fetch → decode → Qwen2.5-VL preprocess for every image of a request (blocking: runs on the
-/// `WorkerPool`). Errors are 400s naming the failing part.
+/// `WorkerPool`), through the `ImageCache`: an image whose encoder output is cached is neither decoded nor
+/// preprocessed nor encoded again. Errors are 400s naming the failing part.
 public struct ImagePipeline: Sendable {
     public let loader: MediaLoader
     public let preprocessor: ImagePreprocessor
+    /// The image cache (disabled: capacity 0) and the scope its keys are hashed in.
+    public let cache: ImageCache
+    public let cacheScope: ImageCacheKey.Scope
 
-    public init(loader: MediaLoader, preprocessor: ImagePreprocessor) {
+    public init(loader: MediaLoader, preprocessor: ImagePreprocessor, cache: ImageCache = ImageCache(capacityBytes: 0),
+                cacheScope: ImageCacheKey.Scope? = nil) {
         self.loader = loader
         self.preprocessor = preprocessor
+        self.cache = cache
+        self.cacheScope = cacheScope ?? ImageCacheKey.Scope(preprocessor: preprocessor, encoderLabels: [], weights: "unspecified")
     }
 
-    /// The engine-ready images, in order, and the seconds spent on all of them.
-    public func prepare(_ references: [ImageReference]) throws(APIError) -> (images: [EngineImage], seconds: Double) {
+    /// The engine-ready images, in order, the seconds spent on all of them (fetching, hashing, cache lookups,
+    /// decoding, preprocessing), and what the cache did.
+    public func prepare(_ references: [ImageReference]) throws(APIError)
+        -> (images: [EngineImage], seconds: Double, cache: ImageCache.Outcome) {
         let start = SystemClock.monotonicSeconds()
         var images: [EngineImage] = []
         images.reserveCapacity(references.count)
+        var found = 0, complete = 0
         for reference in references {
             let bytes = try loader.load(reference.url, param: reference.param)
-            do {
-                let (image, _) = try preprocessor.preprocess(encoded: bytes, maxDecodedPixels: loader.options.maxDecodedPixels)
-                images.append(EngineImage(pixelValues: image.pixelValues, gridT: image.gridT, gridH: image.gridH,
-                                          gridW: image.gridW))
-            } catch {
-                throw Self.undecodable(error, param: reference.param)
+            guard cache.isEnabled else {
+                images.append(try preprocess(bytes, param: reference.param))
+                continue
             }
+            let key = cacheScope.key(bytes)
+            if let entry = cache.lookup(key) {
+                found += 1
+                if let encoded = entry.encoded {
+                    complete += 1
+                    images.append(EngineImage(pixelValues: [], gridT: entry.gridT, gridH: entry.gridH, gridW: entry.gridW,
+                                              encoded: encoded))
+                    continue
+                }
+                if !entry.pixelValues.isEmpty {
+                    let (t, h, w) = (entry.gridT, entry.gridH, entry.gridW)
+                    images.append(EngineImage(pixelValues: entry.pixelValues, gridT: t, gridH: h, gridW: w,
+                                              onEncoded: { [cache] output in
+                                                  cache.storeOutput(key, output, gridT: t, gridH: h, gridW: w)
+                                              }))
+                    continue
+                }
+            }
+            var image = try preprocess(bytes, param: reference.param)
+            let (t, h, w) = (image.gridT, image.gridH, image.gridW)
+            cache.insert(key, pixelValues: image.pixelValues, gridT: t, gridH: h, gridW: w)
+            image.onEncoded = { [cache] output in cache.storeOutput(key, output, gridT: t, gridH: h, gridW: w) }
+            images.append(image)
         }
-        return (images, SystemClock.monotonicSeconds() - start)
+        let outcome: ImageCache.Outcome = !cache.isEnabled ? .off
+            : complete == references.count ? .hit : found == 0 ? .miss : .partial
+        return (images, SystemClock.monotonicSeconds() - start, outcome)
+    }
+
+    /// Decodes and preprocesses one image.
+    private func preprocess(_ bytes: [UInt8], param: String) throws(APIError) -> EngineImage {
+        do {
+            let (image, _) = try preprocessor.preprocess(encoded: bytes, maxDecodedPixels: loader.options.maxDecodedPixels)
+            return EngineImage(pixelValues: image.pixelValues, gridT: image.gridT, gridH: image.gridH, gridW: image.gridW)
+        } catch {
+            throw Self.undecodable(error, param: param)
+        }
     }
 
     /// `<|image_pad|>` counts from the image headers only (no pixel decoding), for `/tokenize`.

@@ -1,6 +1,7 @@
 import Engine
 import HTTPCore
 import NetIO
+import Observability
 import OpenAIAPI
 import TextCore
 
@@ -57,10 +58,10 @@ extension VLServeApp {
             guard !session.isCancelled else { return }
             let waited = engine.now() - parsed
             do throws(APIError) {
-                let (images, seconds) = try pipeline.prepare(references)
+                let (images, seconds, cache) = try pipeline.prepare(references)
                 guard !session.isCancelled else { return }
                 submitChat(body, images: images, preprocessSeconds: seconds, imageQueueSeconds: waited, arrival: arrival,
-                           session: session)
+                           cache: cache, session: session)
             } catch {
                 log(error, "/v1/chat/completions")
                 session.fail(error)
@@ -104,16 +105,17 @@ extension VLServeApp {
     }
 
     func submitChat(_ body: ChatCompletionRequest, images: [EngineImage], preprocessSeconds: Double,
-                    imageQueueSeconds: Double, arrival: Double, session: RequestSession) {
+                    imageQueueSeconds: Double, arrival: Double, cache: ImageCache.Outcome, session: RequestSession) {
         do throws(APIError) {
             let ids = renderChat(body.messages, imageTokenCounts: images.map(\.tokenCount),
                                  addGenerationPrompt: body.addGenerationPrompt,
                                  continueFinalMessage: body.continueFinalMessage)
             let sampling = try resolveSampling(body.sampling, promptTokens: ids.count, promptParam: "messages")
-            submit(EngineRequest(requestID: session.id, promptTokenIDs: ids, images: images, sampling: sampling,
-                                 arrivalTime: arrival, preprocessSeconds: preprocessSeconds,
-                                 imageQueueSeconds: imageQueueSeconds, requestedMaxTokens: body.sampling.maxTokens),
-                   session: session)
+            var request = EngineRequest(requestID: session.id, promptTokenIDs: ids, images: images, sampling: sampling,
+                                        arrivalTime: arrival, preprocessSeconds: preprocessSeconds,
+                                        imageQueueSeconds: imageQueueSeconds, requestedMaxTokens: body.sampling.maxTokens)
+            request.logFields = [LogField("mm_cache", cache.rawValue)]
+            submit(request, session: session)
         } catch {
             log(error, "/v1/chat/completions")
             session.fail(error)

@@ -25,10 +25,11 @@ public final class VLServer: @unchecked Sendable {
     ///   - encoder: the vision encoder the engine runs; nil skips encoding (images still count as tokens).
     ///   - preprocessThreads: threads of the image worker pool (≥ 1).
     ///   - memoryTrimInterval: least seconds between two `malloc_trim` calls when the engine goes idle; 0 disables.
+    ///   - weightsIdentity: what identifies the encoder's weights in the image cache's keys (checkpoint path or seed).
     public init(app configuration: AppConfiguration, engine engineConfiguration: EngineConfiguration,
                 server: ServerConfiguration, encoder: (any VisionEncoder)?, preprocessor: ImagePreprocessor,
                 preprocessThreads: Int, memoryTrimInterval: Double = 5, clock: any EngineClock = SystemClock(),
-                logger: Logger) throws {
+                weightsIdentity: String = "unspecified", logger: Logger) throws {
         self.logger = logger
         registry = MetricsRegistry()
         ProcessMetrics.register(in: registry)
@@ -45,7 +46,12 @@ public final class VLServer: @unchecked Sendable {
                            help: "Jobs (requests with images) waiting for an image worker; not counted in "
                                + "vllm:num_requests_waiting, which is the engine's queue as in vLLM.",
                            labels: metrics.baseLabels) { Double(imagePool.pendingCount) }
-        let pipeline = ImagePipeline(loader: MediaLoader(options: configuration.media), preprocessor: preprocessor)
+        let cache = ImageCache(gib: configuration.mmProcessorCacheGiB)
+        cache.registerMetrics(in: registry, labels: metrics.baseLabels)
+        let pipeline = ImagePipeline(loader: MediaLoader(options: configuration.media), preprocessor: preprocessor, cache: cache,
+                                     cacheScope: ImageCacheKey.Scope(preprocessor: preprocessor,
+                                                                     encoderLabels: encoder?.metricLabels ?? [],
+                                                                     weights: weightsIdentity))
         app = VLServeApp(configuration: configuration, engine: engine, pipeline: pipeline, pool: pool,
                          registry: registry, logger: logger.with(label: "api"))
         do {
@@ -178,7 +184,8 @@ extension VLServer {
                         + "max_model_len \(options.app.maxModelLen), images per prompt ≤ \(options.app.maxImagesPerPrompt), "
                         + "max_pixels \(preprocessorConfig.maxPixels), auth \(options.app.apiKeys.isEmpty ? "off" : "on"), "
                         + "image threads \(options.preprocessThreads), "
-                        + "memory trim \(options.memoryTrimInterval > 0 ? "every ≥ \(options.memoryTrimInterval) s when idle" : "off")")
+                        + "memory trim \(options.memoryTrimInterval > 0 ? "every ≥ \(options.memoryTrimInterval) s when idle" : "off"), "
+                        + "image cache \(options.app.mmProcessorCacheGiB > 0 ? "\(options.app.mmProcessorCacheGiB) GiB" : "off")")
         let tokenizer = try options.loadTokenizer(logger: logger)
         var app = options.app, engine = options.engine
         app.tokenizer = tokenizer
@@ -186,6 +193,7 @@ extension VLServer {
         return try VLServer(app: app, engine: engine, server: options.server, encoder: encoder,
                             preprocessor: ImagePreprocessor(config: preprocessorConfig, framesPerPatch: framesPerPatch),
                             preprocessThreads: options.preprocessThreads,
-                            memoryTrimInterval: options.memoryTrimInterval, logger: logger)
+                            memoryTrimInterval: options.memoryTrimInterval,
+                            weightsIdentity: "\(weights.source)", logger: logger)
     }
 }

@@ -38,6 +38,7 @@ struct ServeArguments: ParsableArguments {
     @Option(name: .customLong("random-mm-num-mm-items-range-ratio")) var randomMMItemsRangeRatio = Self.defaults.randomMMItemsRangeRatio
     @Option(name: .customLong("random-mm-limit-mm-per-prompt")) var randomMMLimit = Self.defaults.randomMMLimit
     @Option(name: .customLong("random-mm-bucket-config")) var randomMMBuckets = Self.defaults.randomMMBuckets
+    @Option(name: .customLong("random-mm-reuse-ratio"), help: "vlbench extension, not a vLLM flag: share (0...1, seeded by --seed) of images that repeat an image sent by an earlier request, picked uniformly among the earlier distinct images, to exercise the server's image cache (--mm-processor-cache-gb). 0 = every image fresh, as vLLM.") var randomMMReuseRatio = Self.defaults.randomMMReuseRatio
     @Option(name: .customLong("sharegpt-output-len")) var sharegptOutputLen: Int?
     @Option(name: .customLong("custom-output-len")) var customOutputLen = Self.defaults.customOutputLen
     @Flag(name: .customLong("no-oversample")) var noOversample = false
@@ -109,6 +110,7 @@ struct ServeArguments: ParsableArguments {
         f.randomMMItemsRangeRatio = randomMMItemsRangeRatio
         f.randomMMLimit = randomMMLimit
         f.randomMMBuckets = randomMMBuckets
+        f.randomMMReuseRatio = randomMMReuseRatio
         f.sharegptOutputLen = sharegptOutputLen
         f.customOutputLen = customOutputLen
         f.noOversample = noOversample

@@ -99,6 +99,9 @@ struct ServeCommand: ParsableCommand {
     var mediaFetchTimeout: Double = 5
     @Option(name: .customLong("image-threads"), help: "Image fetch/decode/preprocess threads (default: online cores).")
     var imageThreads: Int?
+    @Option(name: .customLong("mm-processor-cache-gb"), parsing: .unconditional,
+            help: "GiB of the image cache, as vLLM's flag: pixel values and encoder outputs by image content (SHA-256) and configuration; a repeated image skips decoding, preprocessing and encoding (0 = off).")
+    var mmProcessorCacheGB = "\(AppConfiguration.defaultMMProcessorCacheGiB)"
 
     // MARK: Access
     @Option(name: .customLong("api-key"), parsing: .upToNextOption,
@@ -115,6 +118,7 @@ struct ServeCommand: ParsableCommand {
     func validate() throws {
         do throws(FlagValueError) {
             _ = try AppConfiguration.imageLimit(parsing: limitMMPerPrompt)
+            _ = try AppConfiguration.cacheGiB(parsing: mmProcessorCacheGB)
         } catch {
             throw ValidationError(error.description)
         }
@@ -184,7 +188,9 @@ struct ServeCommand: ParsableCommand {
                                    modelRoot: modelRoot ?? AppConfiguration.defaultModelRoot(modelDirectory: modelDir),
                                    maxModelLen: maxModelLen,
                                    maxImagesPerPrompt: try AppConfiguration.imageLimit(parsing: limitMMPerPrompt),
-                                   apiKeys: keys, media: media, createdAt: Int(Date().timeIntervalSince1970))
+                                   apiKeys: keys, media: media,
+                                   mmProcessorCacheGiB: try AppConfiguration.cacheGiB(parsing: mmProcessorCacheGB),
+                                   createdAt: Int(Date().timeIntervalSince1970))
         let engine = EngineConfiguration(modelName: names[0], maxNumSeqs: maxNumSeqs, maxNumBatchedTokens: maxNumBatchedTokens,
                                          maxPatchesPerStep: maxPatchesPerStep, maxWaitingRequests: maxWaitingRequests,
                                          maxModelLen: maxModelLen,

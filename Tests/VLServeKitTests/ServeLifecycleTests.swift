@@ -126,6 +126,17 @@ private final class LogLines: Sendable {
 }
 
 @Suite struct AppConfigurationFlagTests {
+    @Test func cacheSizeIsANonNegativeNumberOfGiB() throws {
+        #expect(try AppConfiguration.cacheGiB(parsing: "4") == 4)
+        #expect(try AppConfiguration.cacheGiB(parsing: " 0.5 ") == 0.5)
+        #expect(try AppConfiguration.cacheGiB(parsing: "0") == 0)
+        #expect(AppConfiguration().mmProcessorCacheGiB == 4)
+        for bad in ["-1", "four", "", "nan", "inf"] {
+            #expect(throws: FlagValueError("--mm-processor-cache-gb must be a number of GiB ≥ 0 (default 4.0; 0 disables the "
+                                               + "image cache), got '\(bad)'")) { try AppConfiguration.cacheGiB(parsing: bad) }
+        }
+    }
+
     @Test func imageLimitReadsVLLMsForms() throws {
         #expect(try AppConfiguration.imageLimit(parsing: "4") == 4)
         #expect(try AppConfiguration.imageLimit(parsing: " 0 ") == 0)
