@@ -79,6 +79,13 @@ public struct ArrivalSchedule: Sendable {
         self.rates = rates
     }
 
+    /// The requests of `shard` and their offsets from the start of the whole schedule (global offsets,
+    /// ascending): shard i/N of the same seeded schedule sends request k at `offsets[k]` for every k it owns.
+    public func share(_ shard: Shard) -> (indices: [Int], offsets: [Double]) {
+        let indices = shard.indices(total: offsets.count)
+        return (indices, indices.map { offsets[$0] })
+    }
+
     /// Integer-RPS crossings for `rps_change_events`: (rps, index of the request that crossed it),
     /// emitted for every integer passed, starting from -1 as upstream does.
     public func rpsChanges() -> [(rps: Int, index: Int)] {

@@ -57,6 +57,10 @@ public struct BenchmarkFlags: Sendable {
     public var readyCheckTimeout: Double?
     /// nil = `bench-<8 random hex digits>-`.
     public var requestIDPrefix: String?
+    /// `--shard i/N` (vlbench extension, 1-based i); nil = the whole run.
+    public var shard: String?
+    /// `--start-at UNIX_SECONDS` (vlbench extension): wall-clock start of the measured run; nil = at once.
+    public var startAt: String?
 
     // Request content.
     public var temperature: Double?

@@ -78,7 +78,7 @@ public enum PercentileMetric: String, Sendable, CaseIterable {
 
 /// Aggregate benchmark metrics, computed exactly as `calculate_metrics` in `vllm/benchmarks/serve.py`
 /// (vllm-bench-compat.md §6). Throughputs are per second of benchmark duration.
-public struct BenchmarkMetrics: Sendable {
+public struct BenchmarkMetrics: Sendable, Equatable {
     public var completed: Int
     public var failed: Int
     public var totalInput: Int

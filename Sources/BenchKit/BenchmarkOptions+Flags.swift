@@ -15,6 +15,24 @@ extension BenchmarkOptions {
             throw FlagError(error.description)
         }
         try setReporting(f)
+        try setDistribution(f)
+    }
+
+    /// `--shard` and `--start-at` (vlbench extensions for runs split across processes or machines).
+    private mutating func setDistribution(_ f: BenchmarkFlags) throws(FlagError) {
+        if let s = f.shard {
+            let shard = try Shard(flag: s)
+            guard shard.count <= numPrompts else {
+                throw FlagError("--shard \(s): \(shard.count) shards need at least \(shard.count) requests (--num-prompts \(numPrompts))")
+            }
+            self.shard = shard
+        }
+        if let s = f.startAt {
+            guard let t = Double(s), t.isFinite, t > 0 else {
+                throw FlagError("--start-at expects UNIX seconds on the wall clock, e.g. --start-at $(date -d '+30 sec' +%s) (got '\(s)')")
+            }
+            startAt = t
+        }
     }
 
     private mutating func setConnection(_ f: BenchmarkFlags, environment: [String: String]) throws(DatasetError) {
@@ -123,19 +141,8 @@ extension BenchmarkOptions {
     }
 
     private mutating func setReporting(_ f: BenchmarkFlags) throws(FlagError) {
-        percentileMetrics = try Self.commaList(f.percentileMetrics).map { s throws(FlagError) in
-            guard let metric = PercentileMetric(rawValue: s) else {
-                throw FlagError("--percentile-metrics: unknown metric '\(s)' (known: "
-                    + PercentileMetric.allCases.map(\.rawValue).joined(separator: ", ") + ")")
-            }
-            return metric
-        }
-        metricPercentiles = try Self.commaList(f.metricPercentiles).map { s throws(FlagError) in
-            guard let p = Double(s), (0...100).contains(p) else {
-                throw FlagError("--metric-percentiles: '\(s)' is not a number in [0, 100]")
-            }
-            return p
-        }
+        percentileMetrics = try Self.percentileMetrics(f.percentileMetrics)
+        metricPercentiles = try Self.metricPercentiles(f.metricPercentiles)
         for g in f.goodput {
             guard let (key, text) = Self.keyValue(g, ":"), ["ttft", "tpot", "e2el"].contains(key),
                   let value = Double(text), value >= 0 else {
@@ -154,6 +161,27 @@ extension BenchmarkOptions {
             return pair
         }
         disableProgress = f.disableTqdm
+    }
+
+    /// `--percentile-metrics`: a comma list of `PercentileMetric` raw values.
+    public static func percentileMetrics(_ list: String) throws(FlagError) -> [PercentileMetric] {
+        try commaList(list).map { s throws(FlagError) in
+            guard let metric = PercentileMetric(rawValue: s) else {
+                throw FlagError("--percentile-metrics: unknown metric '\(s)' (known: "
+                    + PercentileMetric.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+            }
+            return metric
+        }
+    }
+
+    /// `--metric-percentiles`: a comma list of numbers in [0, 100].
+    public static func metricPercentiles(_ list: String) throws(FlagError) -> [Double] {
+        try commaList(list).map { s throws(FlagError) in
+            guard let p = Double(s), (0...100).contains(p) else {
+                throw FlagError("--metric-percentiles: '\(s)' is not a number in [0, 100]")
+            }
+            return p
+        }
     }
 
     /// `inf`/`infinity` (any case) or a positive number.

@@ -46,6 +46,10 @@ public struct BenchmarkOptions: Sendable {
     public var extraBody: [(key: String, value: JSONValue)] = []
     public var logprobs: Int?
     public var requestIDPrefix: String = ""
+    /// `--shard i/N`: send only this share of the seeded dataset and schedule; nil = everything.
+    public var shard: Shard?
+    /// `--start-at`: UNIX time (s, wall clock) at which the measured run starts, shared by all shards; nil = at once.
+    public var startAt: Double?
 
     public var percentileMetrics: [PercentileMetric] = [.ttft, .tpot, .itl]
     public var metricPercentiles: [Double] = [99]

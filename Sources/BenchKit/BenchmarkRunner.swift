@@ -24,6 +24,8 @@ public struct BenchmarkRunResult: Sendable {
     /// Server `/metrics` before and after the run (nil if the server has none).
     public var serverMetricsBefore: PrometheusText?
     public var serverMetricsAfter: PrometheusText?
+    /// The shard, its requests' dataset indices, the run's start and what identifies the dataset.
+    public var runDetail: RunDetail?
 }
 
 /// Errors that stop a run before or instead of the benchmark.
@@ -40,6 +42,8 @@ public enum BenchmarkRunner {
         do { address = try ClientAddress.resolve(host: o.endpoint.host, port: o.endpoint.port) } catch {
             throw BenchmarkError("\(error)")
         }
+        // A --start-at already past is refused before the dataset is built, and again when the run is ready.
+        if let at = o.startAt { _ = try RunStart.at(at) }
         raiseFileDescriptorLimit()
         let loop = try EventLoop(name: "vlbench-client")
         loop.start()
@@ -80,10 +84,29 @@ public enum BenchmarkRunner {
         }
         guard !samples.isEmpty else { throw BenchmarkError("the dataset produced no requests (--num-prompts \(o.numPrompts))") }
 
+        // Every shard builds the whole seeded dataset, then keeps its share (dataset indices k % N == i − 1).
+        let total = samples.count
+        let shard = o.shard ?? .whole
+        let fingerprint = RunDetail.fingerprint(samples)
+        let probe = samples[0]
+        if shard.count > 1 {
+            guard shard.count <= total else {
+                throw BenchmarkError("--shard \(shard): the dataset has only \(total) requests for \(shard.count) shards")
+            }
+            samples = shard.indices(total: total).map { samples[$0] }
+            log("Shard \(shard): \(samples.count) of \(total) requests (dataset indices k with k % \(shard.count) == \(shard.index)), "
+                + "sent at the whole schedule's offsets.")
+            if !o.saveDetailed || !(o.saveResult || o.appendResult) {
+                log("WARNING: without --save-result --save-detailed this shard's result cannot be merged (vlbench merge).")
+            }
+        }
+
         // Random prompts cut to the intended length in the server's tokens (latest upstream).
         switch o.dataset {
         case .random, .randomMM:
-            if let fitted = await api.fitRandomPrompts(samples, model: servedName) { samples = fitted }
+            if let fitted = await api.fitRandomPrompts(samples, probe: shard.count > 1 ? probe : nil, model: servedName) {
+                samples = fitted
+            }
         default: break
         }
         // Prompt lengths from the server's tokenizer when it has /tokenize.
@@ -149,9 +172,10 @@ public enum BenchmarkRunner {
         var scheduleRNG = NumpyLegacyRandom(seed: UInt32(truncatingIfNeeded: o.seed))
         let schedule: ArrivalSchedule
         do {
-            schedule = try ArrivalSchedule(count: wire.count, requestRate: o.requestRate, burstiness: o.burstiness,
+            schedule = try ArrivalSchedule(count: total, requestRate: o.requestRate, burstiness: o.burstiness,
                                            rampUp: o.rampUp, rng: &scheduleRNG)
         } catch { throw BenchmarkError(error.description) }
+        let share = schedule.share(shard)
         if let r = o.rampUp {
             log("Traffic ramp-up strategy: \(r.strategy.rawValue). Will increase RPS from \(Int(r.startRPS)) to \(Int(r.endRPS)) RPS over the duration of the benchmark.")
         } else {
@@ -159,18 +183,25 @@ public enum BenchmarkRunner {
         }
         log("Burstiness factor: \(PythonJSON.repr(o.burstiness)) (\(o.burstiness == 1 ? "Poisson process" : "Gamma distribution"))")
         log("Maximum request concurrency: \(o.maxConcurrency.map(String.init) ?? "None")")
-        log("Starting main benchmark run...")
-
         let driver = LoadDriver(client: client, requests: wire, promptLens: promptLens, isChat: o.backend.isChat,
                                 compat: o.compat, maxConcurrency: o.maxConcurrency, requestTimeout: o.requestTimeout)
-        let startWall = Date()
+        let start: RunStart
+        if let at = o.startAt {
+            start = try RunStart.at(at)
+            let iso = ISO8601DateFormatter()
+            log("Waiting \(String(format: "%.3f", at - Date().timeIntervalSince1970)) s for --start-at \(PythonJSON.repr(at)) "
+                + "(\(iso.string(from: Date(timeIntervalSince1970: at))))...")
+        } else {
+            start = RunStart.now()
+        }
+        log("Starting main benchmark run...")
         var bar: ProgressBar?
         if ProgressBar.enabled(disabled: o.disableProgress) {
             bar = ProgressBar(total: wire.count, read: { driver.completedCount })
             bar?.start()
         }
         let cpu0 = processCPUSeconds()
-        let run = await driver.run(offsets: schedule.offsets)
+        let run = await driver.run(offsets: share.offsets, start: start.monotonic)
         let cpu1 = processCPUSeconds()
         bar?.stop()
         let after = await api.metrics()
@@ -178,17 +209,19 @@ public enum BenchmarkRunner {
         let metrics = BenchmarkMetrics(outputs: run.outputs, duration: run.duration, percentiles: o.metricPercentiles,
                                        goodput: o.goodput, compat: o.compat, countTokens: tokenizer.tokenCount)
         for line in ResultTable.failureLines(run.outputs) { log(line) }
-        for line in ResultTable.lines(metrics: metrics, duration: run.duration, requestRate: o.rampUp == nil ? o.requestRate : .infinity,
-                                      maxConcurrency: o.maxConcurrency, selected: o.percentileMetrics, compat: o.compat) { log(line) }
+        for line in ResultTable.lines(metrics: metrics, duration: run.duration, options: o) { log(line) }
 
         let iso = ISO8601DateFormatter()
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let rpsEvents = o.rampUp == nil ? [] : schedule.rpsChanges().map {
-            ($0.rps, iso.string(from: startWall.addingTimeInterval(schedule.offsets[$0.index])))
+            ($0.rps, iso.string(from: Date(timeIntervalSince1970: start.unix + schedule.offsets[$0.index])))
         }
+        let detail = RunDetail(shard: shard, seed: o.seed, datasetName: o.dataset.name, datasetFingerprint: fingerprint,
+                               compat: o.compat, goodput: o.goodput, start: start, requestIndices: share.indices)
         let date = ResultFile.timestamp()
         let result = ResultFile.build(options: o, modelID: modelID, tokenizerID: tokenizerID, date: date, outputs: run.outputs,
-                                      metrics: metrics, duration: run.duration, rpsChangeEvents: rpsEvents, detailed: o.saveDetailed)
+                                      metrics: metrics, duration: run.duration, rpsChangeEvents: rpsEvents, detailed: o.saveDetailed,
+                                      runDetail: detail)
         var path: String?
         if o.saveResult || o.appendResult {
             let name = o.resultFilename ?? ResultFile.defaultFilename(options: o, modelID: modelID, date: date)
@@ -199,7 +232,7 @@ public enum BenchmarkRunner {
                                   resultPath: path, sendLags: run.sendLags, peakInFlight: driver.peakInFlight,
                                   clientCPUSeconds: cpu1 - cpu0,
                                   chunksReceived: run.outputs.reduce(0) { $0 + ($1.success ? $1.itl.count + 1 : 0) },
-                                  serverMetricsBefore: before, serverMetricsAfter: after)
+                                  serverMetricsBefore: before, serverMetricsAfter: after, runDetail: detail)
     }
 }
 

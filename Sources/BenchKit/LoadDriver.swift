@@ -52,14 +52,16 @@ final class LoadDriver: @unchecked Sendable {
         sendLags = Array(repeating: 0, count: requests.count)
     }
 
-    /// Runs the whole load: request i is due at `start + offsets[i]` (monotonic s). Returns every
-    /// output in request order, the duration (start → last completion) and each request's send lag
-    /// (actual send − scheduled arrival, s; includes client queueing).
-    func run(offsets: [Double]) async -> (outputs: [RequestOutput], duration: Double, sendLags: [Double]) {
+    /// Runs the whole load: request i is due at `start + offsets[i]` (monotonic s; `start` defaults to now
+    /// and may lie in the future, for `--start-at`). Returns every output in request order, the duration
+    /// (start → last completion) and each request's send lag (actual send − scheduled arrival, s; includes
+    /// client queueing).
+    func run(offsets: [Double], start startAt: Double? = nil) async
+        -> (outputs: [RequestOutput], duration: Double, sendLags: [Double]) {
         precondition(offsets.count == requests.count)
         if requests.isEmpty { return ([], 0, []) }
         return await withCheckedContinuation { cont in
-            let start = monotonicSeconds()
+            let start = startAt ?? monotonicSeconds()
             client.execute { [self] in
                 self.continuation = cont
                 self.startTime = start

@@ -4,10 +4,11 @@ import OpenAIAPI
 /// Builds and writes the JSON result file with `vllm bench serve`'s keys and order
 /// (vllm-bench-compat.md §8).
 public enum ResultFile {
-    /// The result object. `detailed` keeps the per-request arrays (`--save-detailed`).
+    /// The result object. `detailed` keeps the per-request arrays (`--save-detailed`) and then appends
+    /// `runDetail`'s `vlbench_` keys, which `vlbench merge` needs, after vLLM's keys.
     public static func build(options o: BenchmarkOptions, modelID: String, tokenizerID: String, date: String,
                              outputs: [RequestOutput], metrics m: BenchmarkMetrics, duration: Double,
-                             rpsChangeEvents: [(Int, String)] = [], detailed: Bool) -> JSONValue {
+                             rpsChangeEvents: [(Int, String)] = [], detailed: Bool, runDetail: RunDetail? = nil) -> JSONValue {
         var r: [(key: String, value: JSONValue)] = [
             ("date", .string(date)),
             ("endpoint_type", .string(o.backend.rawValue)),
@@ -67,6 +68,7 @@ public enum ResultFile {
             r.append(("std_\(k)_ms", .double(s.std)))
             for (p, v) in s.percentiles { r.append(("p\(ResultTable.percentileWord(p))_\(k)_ms", .double(v))) }
         }
+        if detailed, let d = runDetail { r += d.members(outputs: outputs) }
         return .object(r)
     }
 

@@ -73,6 +73,13 @@ public enum ResultTable {
         return out
     }
 
+    /// The table of a run with options `o`: its rate row only without ramp-up, its `--max-concurrency`,
+    /// `--percentile-metrics` and `--compat`.
+    public static func lines(metrics m: BenchmarkMetrics, duration: Double, options o: BenchmarkOptions) -> [String] {
+        lines(metrics: m, duration: duration, requestRate: o.rampUp == nil ? o.requestRate : .infinity,
+              maxConcurrency: o.maxConcurrency, selected: o.percentileMetrics, compat: o.compat)
+    }
+
     /// The whole block as printed, each line ending in "\n".
     public static func render(metrics: BenchmarkMetrics, duration: Double, requestRate: Double,
                               maxConcurrency: Int?, selected: [PercentileMetric]) -> String {

@@ -75,13 +75,16 @@ struct ServerAPI: Sendable {
 
     /// Latest `vllm bench serve` for random prompts: when the server's count of the first prompt
     /// differs from the intended length, every prompt longer than intended on the server is cut to
-    /// that many server tokens and detokenised. Returns the adjusted prompts (nil = unchanged).
-    func fitRandomPrompts(_ samples: [SampleRequest], model: String) async -> [SampleRequest]? {
-        guard let first = samples.first, let t0 = await tokens(first.prompt, model: model), t0.count != first.promptLen else { return nil }
+    /// that many server tokens and detokenised. Returns the adjusted prompts (nil = unchanged). `probe` is the
+    /// prompt checked first (default: the first of `samples`); a shard passes the whole dataset's first, so
+    /// every shard decides as the unsharded run does.
+    func fitRandomPrompts(_ samples: [SampleRequest], probe: SampleRequest? = nil, model: String) async -> [SampleRequest]? {
+        guard let first = probe ?? samples.first, let t0 = await tokens(first.prompt, model: model),
+              t0.count != first.promptLen else { return nil }
         var out = samples
         for i in out.indices {
             let target = out[i].promptLen
-            guard let t = i == 0 ? t0 : await tokens(out[i].prompt, model: model) else { return nil }
+            guard let t = i == 0 && probe == nil ? t0 : await tokens(out[i].prompt, model: model) else { return nil }
             if t.count > target {
                 guard let text = await detokenize(Array(t.prefix(target)), model: model) else { return nil }
                 out[i].prompt = text

@@ -58,6 +58,8 @@ struct ServeArguments: ParsableArguments {
     @Option(name: .customLong("num-warmups")) var numWarmups = Self.defaults.numWarmups
     @Option(name: .customLong("ready-check-timeout-sec"), help: "Probe with the first request until it succeeds (0 = skip).") var readyCheckTimeout: Double?
     @Option(name: .customLong("request-id-prefix"), help: "x-request-id prefix (default bench-<8 hex>-).") var requestIDPrefix: String?
+    @Option(help: "vlbench extension: send only share i of N (1-based, e.g. 1/2 and 2/2) of the seeded dataset, at the whole schedule's offsets; requests with index k % N == i-1. Merge the shards' --save-result --save-detailed files with `vlbench merge`.") var shard: String?
+    @Option(name: .customLong("start-at"), help: "vlbench extension: start the measured run at this UNIX time (s, wall clock), e.g. $(date -d '+30 sec' +%s), shared by all shards; refused if it has passed when the run is ready.") var startAt: String?
 
     // Request content.
     @Option var temperature: Double?
@@ -126,6 +128,8 @@ struct ServeArguments: ParsableArguments {
         f.numWarmups = numWarmups
         f.readyCheckTimeout = readyCheckTimeout
         f.requestIDPrefix = requestIDPrefix
+        f.shard = shard
+        f.startAt = startAt
         f.temperature = temperature
         f.topP = topP
         f.topK = topK
