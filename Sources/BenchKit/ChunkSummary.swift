@@ -5,6 +5,11 @@ public struct ChunkSummary: Equatable, Sendable {
     public var hasChoices = false
     /// `choices[0].delta.content` (chat) or `choices[0].text` (completions), when a string.
     public var text: String?
+    /// Chat: `choices[0].delta` carries generated output, as vLLM 0.33's `_choice_has_streamed_output`
+    /// decides: `content`, `reasoning`, `tool_calls` or `function_call` is truthy (Python truthiness), or
+    /// `content` is `""` without a `role` key (a token that decodes to nothing). The opening role-only chunk
+    /// (`{"role": "assistant", "content": ""}`) is not output. Completions: any first choice (always true).
+    public var hasStreamedOutput = false
     /// An object-valued `usage` was present.
     public var hasUsage = false
     public var promptTokens: Int?
@@ -20,7 +25,18 @@ public struct ChunkSummary: Equatable, Sendable {
         var s = ChunkSummary()
         if let choices = j["choices"]?.arrayValue, !choices.isEmpty {
             s.hasChoices = true
-            s.text = isChat ? choices[0]["delta"]?["content"]?.stringValue : choices[0]["text"]?.stringValue
+            if isChat {
+                let delta = choices[0]["delta"]
+                s.text = delta?["content"]?.stringValue
+                if let delta, delta.objectValue != nil {
+                    let content = delta["content"]
+                    s.hasStreamedOutput = [content, delta["reasoning"], delta["tool_calls"], delta["function_call"]]
+                        .contains { $0?.isTruthy == true } || (content == .string("") && delta["role"] == nil)
+                }
+            } else {
+                s.text = choices[0]["text"]?.stringValue
+                s.hasStreamedOutput = true
+            }
         }
         if let u = j["usage"], u.objectValue != nil {
             s.hasUsage = true
@@ -285,12 +301,35 @@ struct ChunkScanner {
         }
     }
 
+    /// Python truthiness of the JSON value in `b[start..<i]` (just skipped): `null`, `false`, `0`, `""`, `[]`
+    /// and `{}` are false. Nil when a number cannot be read (the caller then defers to the reference).
+    func truthy(from start: Int) -> Bool? {
+        var lo = start, hi = i
+        func space(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+        while lo < hi, space(b[lo]) { lo += 1 }
+        while hi > lo, space(b[hi - 1]) { hi -= 1 }
+        guard lo < hi else { return nil }
+        switch b[lo] {
+        case UInt8(ascii: "n"), UInt8(ascii: "f"): return false
+        case UInt8(ascii: "t"): return true
+        case UInt8(ascii: "\""): return hi - lo > 2
+        case UInt8(ascii: "["), UInt8(ascii: "{"):
+            var k = lo + 1
+            while k < hi - 1, space(b[k]) { k += 1 }
+            return k < hi - 1
+        default:
+            let text = String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
+            return Double(text).map { $0 != 0 }
+        }
+    }
+
     mutating func choices(_ out: inout ChunkSummary, isChat: Bool) -> Bool {
         guard i < b.count else { return false }
         guard b[i] == 0x5B else { return skipValue() }
         return array { sc, index in
             guard index == 0 else { return sc.skipValue() }
             out.hasChoices = true
+            out.hasStreamedOutput = !isChat
             return sc.firstChoice(&out, isChat: isChat)
         }
     }
@@ -301,14 +340,35 @@ struct ChunkScanner {
         guard i < b.count else { return false }
         if b[i] == 0x7B {
             var text: String?
+            var output = !isChat
             let good = object({ sc, key, ok in
                 if isChat && sc.equals(key, "delta") {
-                    text = nil // a repeated key: the last one counts, as in `JSONValue[key]`
+                    // A repeated key: the last one counts, as in `JSONValue[key]` (and Python's json.loads).
+                    text = nil
+                    output = false
                     sc.ws()
                     if sc.i < sc.b.count, sc.b[sc.i] == 0x7B {
+                        // Truthiness of content, reasoning, tool_calls, function_call (last occurrence each).
+                        var truthy: [Bool] = [false, false, false, false]
+                        var emptyContent = false, role = false
                         ok = sc.object({ sc2, key2, ok2 in
-                            if sc2.equals(key2, "content") { text = sc2.stringValue(&ok2) } else { ok2 = sc2.skipValue() }
+                            let start = sc2.i
+                            if sc2.equals(key2, "content") {
+                                text = sc2.stringValue(&ok2)
+                                guard ok2, let t = sc2.truthy(from: start) else { ok2 = false; return }
+                                truthy[0] = t
+                                emptyContent = text == ""
+                            } else if let slot = sc2.equals(key2, "reasoning") ? 1 : sc2.equals(key2, "tool_calls") ? 2
+                                        : sc2.equals(key2, "function_call") ? 3 : nil {
+                                ok2 = sc2.skipValue()
+                                guard ok2, let t = sc2.truthy(from: start) else { ok2 = false; return }
+                                truthy[slot] = t
+                            } else {
+                                if sc2.equals(key2, "role") { role = true }
+                                ok2 = sc2.skipValue()
+                            }
                         })
+                        output = truthy.contains(true) || (emptyContent && !role)
                     } else { ok = sc.skipValue() }
                 } else if !isChat && sc.equals(key, "text") {
                     text = sc.stringValue(&ok)
@@ -318,6 +378,7 @@ struct ChunkScanner {
             })
             guard good else { return false }
             out.text = text
+            out.hasStreamedOutput = output
             return true
         }
         return skipValue()

@@ -12,6 +12,20 @@ extension JSONValue {
         }
     }
 
+    /// Python's truthiness of the decoded value (`bool(x)` after `json.loads`): `null`, `false`, `0`, `0.0`,
+    /// `""`, `[]` and `{}` are false, everything else true.
+    public var isTruthy: Bool {
+        switch self {
+        case .null: return false
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .double(let d): return d != 0
+        case .string(let s): return !s.isEmpty
+        case .array(let a): return !a.isEmpty
+        case .object(let o): return !o.isEmpty
+        }
+    }
+
     /// A copy of this object with `key` set: the last member named `key` is replaced in place
     /// (the one `self[key]` reads), else the member is appended. Non-objects are returned unchanged.
     public func setting(_ key: String, _ value: JSONValue) -> JSONValue {

@@ -1,7 +1,9 @@
 /// Turns one streamed response into a `RequestOutput`, following `async_request_openai_chat_completions`
-/// / `async_request_openai_completions` (latest, vllm-bench-compat.md §4.2):
-/// - every SSE message with a non-empty `choices` array is a token chunk (role-only chunks included):
-///   the first sets TTFT, each later one appends an ITL sample; E2EL ends at the last one;
+/// / `async_request_openai_completions` of vLLM 0.33.0 (`vllm/benchmarks/lib/endpoint_request_func.py`):
+/// - a token chunk is an SSE message with a non-empty `choices` array whose first choice has streamed output
+///   (chat: `_choice_has_streamed_output`, so the opening role-only chunk does not count; completions: any
+///   choice; `--compat v0.11`: any choice, role chunk included): the first sets TTFT, each later one appends
+///   an ITL sample; E2EL ends at the last one;
 /// - a message without `choices` but with `usage` gives `completion_tokens` (and `prompt_tokens`);
 /// - success requires HTTP 200 and at least one token chunk.
 /// Timestamps are passed in by the caller, taken when the message was parsed.
@@ -44,7 +46,7 @@ public struct StreamRecorder: Sendable {
                 return
             }
         }
-        if c.hasChoices {
+        if c.hasChoices && (c.hasStreamedOutput || !compat.isModern) {
             if !sawChunk {
                 output.ttft = t - sendTime
                 sawChunk = true

@@ -20,6 +20,18 @@ import Testing
         #"{"a":[[[[{"b":[]}]]]],"choices":[{"delta":{}}]}"#,
         #"{"choices":[{"index":0,"text":"héllo 猫 😀","delta":{"content":"x"},"delta":{"content":"last"}}],"n":-0.5e-3}"#,
         #"{"error":{"message":"first","message":7}}"#,
+        // `_choice_has_streamed_output` cases: empty content without role (a token decoding to ""), falsy
+        // values of each key, truthy non-strings, a repeated content key, a role with real content.
+        #"{"choices":[{"delta":{"content":""}}]}"#,
+        #"{"choices":[{"delta":{"role":"assistant","content":"","reasoning":null,"tool_calls":[]}}]}"#,
+        #"{"choices":[{"delta":{"role":"assistant","tool_calls":[ ],"function_call":{ }}}]}"#,
+        #"{"choices":[{"delta":{"role":"assistant","function_call":{"name":"f"}}}]}"#,
+        #"{"choices":[{"delta":{"role":"assistant","content":0,"reasoning":0.0}}]}"#,
+        #"{"choices":[{"delta":{"role":"assistant","content":-1e-3}}]}"#,
+        #"{"choices":[{"delta":{"content":"x","content":""}}]}"#,
+        #"{"choices":[{"delta":{"role":"assistant","content":"Hi"}}]}"#,
+        #"{"choices":[{"delta":{"role":"assistant","content":""}, "delta":{"content":"later"}}]}"#,
+        #"{"choices":[{"delta":"not an object"}]}"#,
     ]
 
     @Test func fastMatchesNaiveOnSamples() throws {
@@ -35,6 +47,29 @@ import Testing
         #expect(u.hasUsage && !u.hasChoices && u.promptTokens == 812 && u.completionTokens == 3)
         let t = try #require(ChunkSummary.fast(Array(Self.samples[3].utf8), isChat: false))
         #expect(t.text == "hi \"there\"\né😀")
+    }
+
+    /// Which chat chunks carry output under vLLM 0.33's `_choice_has_streamed_output`.
+    @Test func streamedOutputFollowsVLLM033() throws {
+        let cases: [(String, Bool)] = [
+            (#"{"choices":[{"delta":{"role":"assistant","content":""}}]}"#, false),
+            (#"{"choices":[{"delta":{"content":""}}]}"#, true),
+            (#"{"choices":[{"delta":{"content":" cat"}}]}"#, true),
+            (#"{"choices":[{"delta":{"role":"assistant","content":"","reasoning":null,"tool_calls":[]}}]}"#, false),
+            (#"{"choices":[{"delta":{"reasoning":"think"}}]}"#, true),
+            (#"{"choices":[{"delta":{"role":"assistant","function_call":{"name":"f"}}}]}"#, true),
+            (#"{"choices":[{"delta":{"role":"assistant","content":0,"reasoning":0.0}}]}"#, false),
+            (#"{"choices":[{"delta":{"content":null}}]}"#, false),
+            (#"{"choices":[{"delta":{}}]}"#, false),
+            (#"{"choices":[],"usage":{"completion_tokens":3}}"#, false),
+        ]
+        for (payload, expected) in cases {
+            let bytes = Array(payload.utf8)
+            #expect(try ChunkSummary.naive(bytes, isChat: true).hasStreamedOutput == expected, "\(payload)")
+            #expect(ChunkSummary.fast(bytes, isChat: true)?.hasStreamedOutput == expected, "\(payload)")
+        }
+        // Completions: any first choice is output, empty text included.
+        #expect(ChunkSummary.fast(Array(#"{"choices":[{"text":""}]}"#.utf8), isChat: false)?.hasStreamedOutput == true)
     }
 
     /// Every truncation and single-byte corruption: the fast path either agrees with the reference

@@ -72,10 +72,13 @@ import Testing
     }
     let usage = Array(#"{"id":"x","choices":[],"usage":{"prompt_tokens":812,"completion_tokens":3,"total_tokens":815}}"#.utf8)
 
-    @Test func roleChunkSetsTTFTAndEveryLaterChunkIsAnITLSample() {
+    /// vLLM 0.33.0 (`_choice_has_streamed_output`): the opening role chunk is not a token; TTFT is the first
+    /// chunk with output, each later one is an ITL sample. Found by running the real `vllm bench serve` 0.33.0
+    /// against scripts/vllm-parity.py's control server (which sends the role chunk at TTFT, tokens after).
+    @Test func roleChunkIsNotATokenAndEveryLaterChunkIsAnITLSample() {
         var r = StreamRecorder(isChat: true, datasetPromptLen: 10)
         r.start(at: 100.0)
-        r.handle(chunk(nil, role: true), at: 100.5)
+        r.handle(chunk(nil, role: true), at: 100.25)
         r.handle(chunk("A"), at: 100.5)
         r.handle(chunk(" cat"), at: 100.75)
         r.handle(chunk("."), at: 101.0)
@@ -83,12 +86,32 @@ import Testing
         let o = r.finish()
         #expect(o.success)
         #expect(o.ttft == 0.5)
-        #expect(o.itl == [0, 0.25, 0.25])
+        #expect(o.itl == [0.25, 0.25])
         #expect(o.latency == 1.0)                        // the usage chunk does not extend E2EL
         #expect(o.outputTokens == 3)
-        #expect(o.promptLen == 812)                      // latest: server prompt_tokens
+        #expect(o.promptLen == 812)                      // 0.33: server prompt_tokens
         #expect(o.generatedText == "A cat.")
         #expect(approx(o.itl.reduce(0, +), o.latency - o.ttft))
+    }
+
+    /// `--compat v0.11`: any chunk with `choices` counts, the role chunk included.
+    @Test func v011CountsTheRoleChunk() {
+        var r = StreamRecorder(isChat: true, datasetPromptLen: 10, compat: .v0_11)
+        r.start(at: 0)
+        r.handle(chunk(nil, role: true), at: 0.25)
+        r.handle(chunk("A"), at: 0.5)
+        let o = r.finish()
+        #expect(o.ttft == 0.25)
+        #expect(o.itl == [0.25])
+    }
+
+    /// Only a role chunk (then nothing): no output was streamed, so the request failed, as in vLLM 0.33.
+    @Test func aStreamWithOnlyTheRoleChunkFails() {
+        var r = StreamRecorder(isChat: true, datasetPromptLen: 10)
+        r.start(at: 0)
+        r.handle(chunk(nil, role: true), at: 0.25)
+        r.handle(usage, at: 0.5)
+        #expect(!r.finish().success)
     }
 
     @Test func v011EndsAtUsageChunkAndKeepsDatasetPromptLen() {
