@@ -52,14 +52,18 @@ public enum BenchmarkRunner {
         let api = ServerAPI(client: client, endpoint: o.endpoint, apiKey: o.apiKey, headers: o.headers)
 
         // Model name and tokenizer id.
+        // Without --model, as vLLM 0.33.0's `get_first_model_from_server`: requests name the first model's `id`,
+        // and its `root` is the result's `model_id` (and the default tokenizer); v0.11 used the `id` for both
+        // (the tokenizer still defaults to the root).
         var modelID = o.model ?? ""
+        var servedName = o.servedModelName ?? modelID
         var tokenizerID = o.tokenizerID ?? o.model ?? ""
         if o.model == nil {
             let (id, root) = try await api.firstModel()
-            modelID = id
+            modelID = o.compat.isModern ? root ?? id : id
+            servedName = o.compat.isModern ? id : o.servedModelName ?? id
             if o.tokenizerID == nil { tokenizerID = root ?? id }
         }
-        let servedName = o.servedModelName ?? modelID
 
         // Dataset, tokenised with the model's tokenizer.json when the tokenizer id is a local directory that has one.
         let tokenizer = try TextTokenizer.local(tokenizerID)

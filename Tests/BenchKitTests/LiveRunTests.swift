@@ -35,7 +35,7 @@ func chatOptions(port: Int, prompts: Int) -> BenchmarkOptions {
         o.percentileMetrics = [.ttft, .tpot, .itl, .e2el]
         let log = LineLog()
         let r = try await BenchmarkRunner.run(o, log: log.add)
-        #expect(r.modelID == "mock-model")                      // discovered from /v1/models
+        #expect(r.modelID == "mock/tokenizer")                  // /v1/models data[0].root, as vLLM 0.33.0
         #expect(r.metrics.completed == 40 && r.metrics.failed == 0)
         #expect(r.metrics.totalOutput == 160)
         #expect(r.metrics.totalInput == 40 * 111)                // server usage.prompt_tokens (latest)
@@ -56,7 +56,7 @@ func chatOptions(port: Int, prompts: Int) -> BenchmarkOptions {
         #expect(lines.contains { $0.hasPrefix("Successful requests:                     40") })
         #expect(lines.contains { $0.hasPrefix("Maximum request concurrency:             8") })
         #expect(r.result["completed"] == .int(40))
-        #expect(r.result["model_id"] == .string("mock-model"))
+        #expect(r.result["model_id"] == .string("mock/tokenizer"))   // the root (vLLM 0.33.0); requests name "mock-model"
         #expect(r.result["max_concurrency"] == .int(8))
         #expect(r.result["ttfts"] == nil)                        // only with --save-detailed
         #expect(r.result["p99_e2el_ms"] != nil)
