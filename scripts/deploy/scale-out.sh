@@ -208,6 +208,7 @@ EOF
 }
 
 # ---------------------------------------------------------------- per balancer
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)   # other work on the machine shows in the latency figures
 for B in "${BALANCERS[@]}"; do
     RUN="$OUT/$B"
     mkdir -p "$RUN"
@@ -216,7 +217,9 @@ for B in "${BALANCERS[@]}"; do
     start_balancer "$B" "$RUN"
     direct="http://127.0.0.1:${REPLICA_PORT[1]}"
     echo "    replicas on ports ${REPLICA_PORT[*]}, $B on $BALANCER_URL"
-    if [ "$B" = nginx ]; then victim_name() { echo "127.0.0.1:${REPLICA_PORT[$1]}"; }; else victim_name() { echo "r$1"; }; fi
+    # A replica's name as the balancer's X-Served-By header gives it, and back.
+    if [ "$B" = nginx ]; then replica_name() { echo "127.0.0.1:${REPLICA_PORT[$1]}"; }; else replica_name() { echo "r$1"; }; fi
+    replica_index() { local i; for ((i = 1; i <= REPLICAS; i++)); do [ "$(replica_name "$i")" = "$1" ] && echo "$i"; done; true; }
 
     # (a) The proxy's overhead: the same seeded workload direct, then through the balancer, then both again
     # in the other order, so drift on the shared machine does not favour either side.
@@ -245,38 +248,46 @@ EOF
     check "$B" body-12M python3 "$DEPLOY/stream_check.py" body "$BALANCER_URL" --mib 12 --expect-status 400
     check "$B" body-17M python3 "$DEPLOY/stream_check.py" body "$BALANCER_URL" --mib 17 --expect-status 413
 
-    # (c) SIGKILL the last replica with streams in flight on it, under load with images.
-    k=$REPLICAS
+    # (c) SIGKILL a replica with streams in flight on it (the one serving most of the check's streams),
+    # under load with images.
+    candidates=()
+    for ((i = 1; i <= REPLICAS; i++)); do candidates+=(--replica "$(replica_name "$i")=${REPLICA_PID[i]}"); done
     vlbench_run kill-load "$BALANCER_URL" "${LOAD_ARGS[@]}" &
     load=$!
-    disown "${REPLICA_PID[k]}"   # bash would report its SIGKILL as "Killed"; the trap still cleans it up
     sleep 4   # let the load reach a steady state (a script pause, not a test's wait)
     check "$B" kill-streams python3 "$DEPLOY/stream_check.py" streams "$BALANCER_URL" --count "$((2 * REPLICAS))" \
-        --max-tokens 100 --signal KILL --pid "${REPLICA_PID[k]}" --victim-addr "$(victim_name "$k")" \
-        --signal-at-file "$RUN/kill.at"
+        --max-tokens 100 --signal KILL "${candidates[@]}" --signal-at-file "$RUN/kill.at"
     wait "$load" || true
     check "$B" kill-load python3 "$DEPLOY/stream_check.py" result "$RUN/kill-load.json" --after-file "$RUN/kill.at" \
         --grace 0.05 --bound-by-peak --show-errors
+    killed=$(replica_index "$(sed -n 2p "$RUN/kill.at" 2>/dev/null)")
 
-    # (d) SIGTERM replica 1 with streams in flight on it: a drain cuts nothing. Works whether /health answers
-    # 503 during the drain or not: the replica closes its listening socket at once, so new requests are
-    # refused there and retried elsewhere, while the requests it holds run to completion.
-    d=1
+    # (d) SIGTERM another replica with streams in flight on it: a drain cuts nothing. Works whether /health
+    # answers 503 during the drain or not: the replica closes its listening socket at once, so new requests
+    # are refused there and retried elsewhere, while the requests it holds run to completion.
+    candidates=()
+    for ((i = 1; i <= REPLICAS; i++)); do
+        [ "$i" = "$killed" ] || candidates+=(--replica "$(replica_name "$i")=${REPLICA_PID[i]}")
+    done
     vlbench_run drain-load "$BALANCER_URL" "${LOAD_ARGS[@]}" &
     load=$!
     sleep 4
     check "$B" drain-streams python3 "$DEPLOY/stream_check.py" streams "$BALANCER_URL" --count "$((2 * REPLICAS))" \
-        --max-tokens 150 --signal TERM --pid "${REPLICA_PID[d]}" --victim-addr "$(victim_name "$d")" \
-        --signal-at-file "$RUN/drain.at"
+        --max-tokens 150 --signal TERM "${candidates[@]}" --signal-at-file "$RUN/drain.at"
     wait "$load" || true
     check "$B" drain-load python3 "$DEPLOY/stream_check.py" result "$RUN/drain-load.json" --after-file "$RUN/drain.at" \
         --max-failed 0 --show-errors
+    d=$(replica_index "$(sed -n 2p "$RUN/drain.at" 2>/dev/null)")
     status=0
-    wait "${REPLICA_PID[d]}" || status=$?
-    if [ "$status" -eq 0 ] && grep -q "stopped" "$RUN/replica-$d.log"; then
-        record "$B" drain-exit PASS "replica $d exited 0 after its drain ($(grep -c 'notice vlserve: received' "$RUN/replica-$d.log") stop signal)"
+    if [ -z "$d" ]; then
+        status=-1
     else
-        record "$B" drain-exit FAIL "replica $d exit status $status; see $RUN/replica-$d.log"
+        wait "${REPLICA_PID[d]}" || status=$?
+    fi
+    if [ "$status" -eq 0 ] && grep -q "notice vlserve: stopped" "$RUN/replica-$d.log"; then
+        record "$B" drain-exit PASS "replica $d exited 0 after draining ($(grep -o 'draining for up to [0-9.]* s' "$RUN/replica-$d.log"))"
+    else
+        record "$B" drain-exit FAIL "replica ${d:-?} exit status $status; see $RUN/replica-${d:-N}.log"
     fi
 
     stop_all
@@ -316,6 +327,6 @@ EOF
     for row in "${ROWS[@]}"; do IFS='|' read -r b s r d <<<"$row"; echo "| $b | $s | $r | $d |"; done
 } >"$OUT/summary.md"
 echo
-echo "==> summary ($REPLICAS replicas, $(nproc) cores; $OUT/summary.md)"
+echo "==> summary ($REPLICAS replicas, $(nproc) cores, load average before the runs $LOAD_BEFORE; $OUT/summary.md)"
 for row in "${ROWS[@]}"; do IFS='|' read -r b s r d <<<"$row"; printf '%-8s %-13s %-5s %s\n' "$b" "$s" "$r" "$d"; done
 exit "$FAILED"

@@ -4,9 +4,10 @@
 Each subcommand prints one line, `PASS detail` or `FAIL detail`, and exits 0 or 1:
 
   chunks   URL --max-tokens N --step-ms D       one streaming request; are its SSE events spread over time?
-  streams  URL --count K --max-tokens N [--signal TERM|KILL --pid P --signal-at-file F]
-           K concurrent streams; once every one has its first token, send the signal to P (a replica) and
-           write the time (CLOCK_MONOTONIC, the clock vlbench's start_times use) to F. Then: with TERM every
+  streams  URL --count K --max-tokens N [--signal TERM|KILL --replica NAME=PID... --signal-at-file F]
+           K concurrent streams; once every one has its first token, send the signal to the replica that serves
+           most of them and write the time (CLOCK_MONOTONIC, the clock vlbench's start_times use) and the
+           replica's name to F. Then: with TERM every
            stream must end with [DONE]; with KILL the streams served by P may be cut, all others must finish.
   sticky   URL --sessions S --requests R         requests with X-Session-ID stay on one replica each;
                                                  requests without it reach more than one replica
@@ -93,6 +94,11 @@ class Stream:
             self.first_token.set()
 
 
+def served_replica(s: Stream) -> str:
+    """The replica that answered (nginx's $upstream_addr lists every one tried: the last answered)."""
+    return s.served_by.split(", ")[-1]
+
+
 def bursts(times: list[float], gap: float) -> int:
     """Groups of events that arrived less than `gap` seconds after the previous one."""
     return sum(1 for i, t in enumerate(times) if i == 0 or t - times[i - 1] >= gap)
@@ -125,24 +131,26 @@ def cmd_streams(a) -> bool:
         t.start()
     for s in streams:
         s.first_token.wait(timeout=60)
-    signalled_at = None
-    if a.signal:
+    # The replica to signal: of the candidates, the one serving most of these streams, so that the check
+    # always has streams in flight on it.
+    candidates = dict(r.split("=", 1) for r in a.replica)
+    victim = max(candidates, key=lambda name: sum(1 for s in streams if served_replica(s) == name)) if candidates else ""
+    if a.signal and victim:
         signalled_at = time.monotonic()
-        os.kill(a.pid, signal.SIGTERM if a.signal == "TERM" else signal.SIGKILL)
+        os.kill(int(candidates[victim]), signal.SIGTERM if a.signal == "TERM" else signal.SIGKILL)
         if a.signal_at_file:
             with open(a.signal_at_file, "w") as f:
-                f.write(f"{signalled_at}\n")
+                f.write(f"{signalled_at}\n{victim}\n")
     for t in threads:
         t.join()
-    victim = a.victim_addr
-    on_victim = [s for s in streams if victim and victim in s.served_by.split(", ")[-1:]]
+    on_victim = [s for s in streams if victim and served_replica(s) == victim]
     others = [s for s in streams if s not in on_victim]
     started = sum(1 for s in streams if s.times)
     done_victim = sum(1 for s in on_victim if s.done)
     done_others = sum(1 for s in others if s.done)
     errors = sorted({s.error for s in streams if s.error})
     detail = (f"{len(streams)} streams in flight at the signal ({started} had tokens), {len(on_victim)} on the "
-              f"signalled replica: {done_victim} completed with [DONE]; others {done_others}/{len(others)} completed")
+              f"signalled replica {victim}: {done_victim} completed with [DONE]; others {done_others}/{len(others)} completed")
     if errors:
         detail += f"; errors: {'; '.join(errors)[:200]}"
     if a.signal == "KILL":
@@ -267,7 +275,7 @@ def cmd_result(a) -> bool:
         ok = failed <= peak
     if a.after_file:
         with open(a.after_file) as f:
-            t0 = float(f.read().strip())
+            t0 = float(f.readline())
         starts, errors = r["start_times"], r["errors"]
         failed_starts = [s for s, e in zip(starts, errors) if e]
         # A request sent after the signal (plus the grace) must not fail: the balancer must have routed it
@@ -295,8 +303,8 @@ def main() -> None:
     s.add_argument("--count", type=int, default=9)
     s.add_argument("--max-tokens", type=int, default=150)
     s.add_argument("--signal", choices=["TERM", "KILL"])
-    s.add_argument("--pid", type=int)
-    s.add_argument("--victim-addr", default="", help="the signalled replica as X-Served-By names it")
+    s.add_argument("--replica", action="append", default=[],
+                   help="NAME=PID, repeatable: a replica that may be signalled (NAME as X-Served-By gives it)")
     s.add_argument("--signal-at-file")
     k = sub.add_parser("sticky")
     k.add_argument("url")
