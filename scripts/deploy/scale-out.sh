@@ -227,13 +227,26 @@ for B in "${BALANCERS[@]}"; do
     vlbench_run overhead-proxied-1 "$BALANCER_URL" "${OVERHEAD_ARGS[@]}"
     vlbench_run overhead-proxied-2 "$BALANCER_URL" "${OVERHEAD_ARGS[@]}"
     vlbench_run overhead-direct-2 "$direct" "${OVERHEAD_ARGS[@]}"
+    # Pool both runs of each side: mean and p99 over all their samples (vlbench's definitions: TTFT per
+    # request, every inter-token gap), never an average of two runs' percentiles.
     python3 - "$RUN" <<'EOF'
 import json, sys, os
 run = sys.argv[1]
+
+def percentile(values, q):   # numpy's default (linear interpolation), as vlbench and vLLM use
+    v = sorted(values)
+    k = (len(v) - 1) * q / 100
+    lo = int(k)
+    hi = min(lo + 1, len(v) - 1)
+    return v[lo] + (v[hi] - v[lo]) * (k - lo)
+
 for side in ("direct", "proxied"):
-    a, b = (json.load(open(os.path.join(run, f"overhead-{side}-{i}.json"))) for i in (1, 2))
-    merged = {k: (a[k] + b[k]) / 2 for k in ("mean_ttft_ms", "p99_ttft_ms", "mean_itl_ms", "p99_itl_ms")}
-    merged.update(completed=a["completed"] + b["completed"], failed=a["failed"] + b["failed"])
+    runs = [json.load(open(os.path.join(run, f"overhead-{side}-{i}.json"))) for i in (1, 2)]
+    ttft = [t * 1000 for r in runs for t, e in zip(r["ttfts"], r["errors"]) if not e]
+    itl = [g * 1000 for r in runs for gaps, e in zip(r["itls"], r["errors"]) if not e for g in gaps]
+    merged = {"mean_ttft_ms": sum(ttft) / len(ttft), "p99_ttft_ms": percentile(ttft, 99),
+              "mean_itl_ms": sum(itl) / len(itl), "p99_itl_ms": percentile(itl, 99),
+              "completed": sum(r["completed"] for r in runs), "failed": sum(r["failed"] for r in runs)}
     json.dump(merged, open(os.path.join(run, f"overhead-{side}.json"), "w"))
 EOF
     check "$B" overhead overhead_figures "$RUN/overhead-direct.json" "$RUN/overhead-proxied.json"
