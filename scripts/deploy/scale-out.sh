@@ -268,9 +268,11 @@ EOF
     vlbench_run kill-load "$BALANCER_URL" "${LOAD_ARGS[@]}" &
     load=$!
     sleep 4   # let the load reach a steady state (a script pause, not a test's wait)
+    exec 3>&2 2>/dev/null   # bash would report the SIGKILLed replica ("Killed"): that is the point here
     check "$B" kill-streams python3 "$DEPLOY/stream_check.py" streams "$BALANCER_URL" --count "$((2 * REPLICAS))" \
         --max-tokens 100 --signal KILL "${candidates[@]}" --signal-at-file "$RUN/kill.at"
     wait "$load" || true
+    exec 2>&3 3>&-
     check "$B" kill-load python3 "$DEPLOY/stream_check.py" result "$RUN/kill-load.json" --after-file "$RUN/kill.at" \
         --grace 0.05 --bound-by-peak --show-errors
     killed=$(replica_index "$(sed -n 2p "$RUN/kill.at" 2>/dev/null)")
