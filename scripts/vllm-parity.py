@@ -3,8 +3,9 @@
 `--compat v0.33` reproduces). Not run in CI: it needs vLLM (about 9 GB: `pip install vllm==0.33.0`).
 
 Both clients run the same flags and seed against the same control server, one after the other: by
-default one started here (Python standard library) that streams every chat completion with a fixed TTFT
-(--ttft-ms, 50) and ITL (--itl-ms, 20), max_tokens content chunks and a usage chunk with a fixed
+default one started here (Python standard library) that streams every chat completion with the opening
+role-only chunk after --ttft-ms (50), then max_tokens content chunks --itl-ms (20) apart (so vLLM 0.33.0,
+which does not count the role chunk, measures TTFT = ttft + itl) and a usage chunk with a fixed
 prompt_tokens (so both clients' token counts agree whatever prompts their tokenizers make); with
 --control vlserve a vlserve with the cost model at one 20-ms step; or any server given with --base-url.
 Then it compares
