@@ -32,18 +32,26 @@ public struct ImagePipeline: Sendable {
         self.cacheScope = cacheScope ?? ImageCacheKey.Scope(preprocessor: preprocessor, encoderLabels: [], weights: "unspecified")
     }
 
-    /// The engine-ready images, in order, the seconds spent on all of them (fetching, hashing, cache lookups,
-    /// decoding, preprocessing), and what the cache did.
+    /// The engine-ready images, in order; the seconds spent on all of them (fetching, hashing, cache lookups,
+    /// decoding, preprocessing: the request's `preprocess_ms` phase); of those, the seconds spent decoding and
+    /// preprocessing alone (`image_decode_ms` in the request's log line: 0 when every image was a cache hit);
+    /// and what the cache did.
     public func prepare(_ references: [ImageReference]) throws(APIError)
-        -> (images: [EngineImage], seconds: Double, cache: ImageCache.Outcome) {
+        -> (images: [EngineImage], seconds: Double, decodeSeconds: Double, cache: ImageCache.Outcome) {
         let start = SystemClock.monotonicSeconds()
+        var decodeSeconds = 0.0
+        func preprocessTimed(_ bytes: [UInt8], param: String) throws(APIError) -> EngineImage {
+            let t0 = SystemClock.monotonicSeconds()
+            defer { decodeSeconds += SystemClock.monotonicSeconds() - t0 }
+            return try preprocess(bytes, param: param)
+        }
         var images: [EngineImage] = []
         images.reserveCapacity(references.count)
         var found = 0, complete = 0
         for reference in references {
             let bytes = try loader.load(reference.url, param: reference.param)
             guard cache.isEnabled else {
-                images.append(try preprocess(bytes, param: reference.param))
+                images.append(try preprocessTimed(bytes, param: reference.param))
                 continue
             }
             let key = cacheScope.key(bytes)
@@ -64,7 +72,7 @@ public struct ImagePipeline: Sendable {
                     continue
                 }
             }
-            var image = try preprocess(bytes, param: reference.param)
+            var image = try preprocessTimed(bytes, param: reference.param)
             let (t, h, w) = (image.gridT, image.gridH, image.gridW)
             cache.insert(key, pixelValues: image.pixelValues, gridT: t, gridH: h, gridW: w)
             image.onEncoded = { [cache] output in cache.storeOutput(key, output, gridT: t, gridH: h, gridW: w) }
@@ -72,7 +80,7 @@ public struct ImagePipeline: Sendable {
         }
         let outcome: ImageCache.Outcome = !cache.isEnabled ? .off
             : complete == references.count ? .hit : found == 0 ? .miss : .partial
-        return (images, SystemClock.monotonicSeconds() - start, outcome)
+        return (images, SystemClock.monotonicSeconds() - start, decodeSeconds, outcome)
     }
 
     /// Decodes and preprocesses one image.

@@ -58,10 +58,11 @@ extension VLServeApp {
             guard !session.isCancelled else { return }
             let waited = engine.now() - parsed
             do throws(APIError) {
-                let (images, seconds, cache) = try pipeline.prepare(references)
+                let prepared = try pipeline.prepare(references)
                 guard !session.isCancelled else { return }
-                submitChat(body, images: images, preprocessSeconds: seconds, imageQueueSeconds: waited, arrival: arrival,
-                           cache: cache, session: session)
+                submitChat(body, images: prepared.images, preprocessSeconds: prepared.seconds,
+                           decodeSeconds: prepared.decodeSeconds, imageQueueSeconds: waited, arrival: arrival,
+                           cache: prepared.cache, session: session)
             } catch {
                 log(error, "/v1/chat/completions")
                 session.fail(error)
@@ -105,7 +106,8 @@ extension VLServeApp {
     }
 
     func submitChat(_ body: ChatCompletionRequest, images: [EngineImage], preprocessSeconds: Double,
-                    imageQueueSeconds: Double, arrival: Double, cache: ImageCache.Outcome, session: RequestSession) {
+                    decodeSeconds: Double, imageQueueSeconds: Double, arrival: Double, cache: ImageCache.Outcome,
+                    session: RequestSession) {
         do throws(APIError) {
             let ids = renderChat(body.messages, imageTokenCounts: images.map(\.tokenCount),
                                  addGenerationPrompt: body.addGenerationPrompt,
@@ -114,7 +116,8 @@ extension VLServeApp {
             var request = EngineRequest(requestID: session.id, promptTokenIDs: ids, images: images, sampling: sampling,
                                         arrivalTime: arrival, preprocessSeconds: preprocessSeconds,
                                         imageQueueSeconds: imageQueueSeconds, requestedMaxTokens: body.sampling.maxTokens)
-            request.logFields = [LogField("mm_cache", cache.rawValue)]
+            request.logFields = [LogField("mm_cache", cache.rawValue),
+                                 LogField("image_decode_ms", String(format: "%.2f", decodeSeconds * 1000))]
             submit(request, session: session)
         } catch {
             log(error, "/v1/chat/completions")

@@ -71,6 +71,9 @@ final class CountingEncoder: VisionEncoder, @unchecked Sendable {
         #expect(run.logLines.first?.contains("mm_cache=miss") == true, "\(run.logLines)")
         #expect(run.logLines.last?.contains("mm_cache=hit") == true, "\(run.logLines)")
         #expect(run.logLines.last?.contains("encode_ms=0.00") == true, "\(run.logLines)")
+        // No decoding or preprocessing for the hit (its preprocess_ms phase is fetching and hashing only).
+        #expect(run.logLines.first?.contains("image_decode_ms=") == true, "\(run.logLines)")
+        #expect(run.logLines.last?.contains("image_decode_ms=0.00") == true, "\(run.logLines)")
         #expect(run.metrics.contains("vllm:mm_cache_queries_total\(Self.labels) 2.0"))
         #expect(run.metrics.contains("vllm:mm_cache_hits_total\(Self.labels) 1.0"))
         #expect(run.metrics.contains("vlserve:mm_cache_entries\(Self.labels) 1.0"))
