@@ -31,6 +31,8 @@ public final class EventLoop: @unchecked Sendable {
     private var nextTimerID: UInt64 = 0
     private var thread: pthread_t?
     private var started = false
+    /// Set by `closeWithoutStarting()`: the descriptors are closed already.
+    private var closed = false
     private let exited = Latch()
     private var eventBuffer: UnsafeMutableRawPointer
     private let maxEvents = 256
@@ -66,15 +68,46 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     deinit {
+        if !closed {
+            close(epfd)
+            close(wakeFD)
+        }
+        eventBuffer.deallocate()
+    }
+
+    /// Whether `closeWithoutStarting()` has run.
+    var isClosed: Bool { lock.withLock { closed } }
+
+    /// Gives up a loop that was never started: drops its registrations, timers and queued tasks
+    /// (which may hold references back to their owners) and closes the epoll instance and the
+    /// eventfd now. Registered descriptors are not closed. Afterwards `start()` traps, `execute`
+    /// drops its task and `shutdown()` returns at once. Idempotent.
+    func closeWithoutStarting() {
+        lock.lock()
+        precondition(!started, "EventLoop \(name): closeWithoutStarting() after start()")
+        guard !closed else {
+            lock.unlock()
+            return
+        }
+        closed = true
+        stopRequested = true
+        exitedFlag = true
+        var dropped: [() -> Void] = []   // released after unlocking: a capture's deinit may enqueue
+        swap(&dropped, &pending)
+        lock.unlock()
+        dropped.removeAll()
+        registrations.removeAll()
+        timerTasks.removeAll()
+        timerHeap = TimerHeap()
         close(epfd)
         close(wakeFD)
-        eventBuffer.deallocate()
     }
 
     /// Starts the loop on a thread of its own (a Foundation `Thread` named after the loop).
     public func start() {
         lock.lock()
         precondition(!started, "EventLoop \(name) started twice")
+        precondition(!closed, "EventLoop \(name) started after closeWithoutStarting()")
         started = true
         lock.unlock()
         let ready = Latch()
@@ -101,8 +134,10 @@ public final class EventLoop: @unchecked Sendable {
     public func shutdown() {
         lock.lock()
         let wasStarted = started
+        let wasClosed = closed
         stopRequested = true
         lock.unlock()
+        if wasClosed { return }
         wake()
         if wasStarted && !inEventLoop { exited.wait() }
     }

@@ -76,12 +76,41 @@ public final class HTTPServer: @unchecked Sendable {
     public private(set) var localPort: Int = 0
 
     /// Binds, listens and starts the loops. Returns the bound port (useful with port 0).
+    ///
+    /// If it throws (the port is in use, a loop cannot be created), nothing is left behind: the
+    /// listening socket and every loop created so far are closed without starting their threads, the
+    /// server is idle again (`shutdown()` returns at once) and `start()` may be called again.
     @discardableResult
     public func start() throws -> Int {
         try state.withLock { s in
-            guard s == .idle else { throw ServerConfigurationError("server already started") }
-            s = .running
+            switch s {
+            case .idle: s = .running
+            case .running: throw ServerConfigurationError("server already started")
+            case .stopping, .stopped: throw ServerConfigurationError("server was shut down; create a new HTTPServer to serve again")
+            }
         }
+        do {
+            return try bindAndStartLoops()
+        } catch {
+            for loop in loops { loop.closeWithoutStarting() }   // also drops the contexts' acceptors and timers
+            loops.removeAll()
+            contexts.removeAll()   // breaks the server <-> context cycle
+            acceptTargets.removeAll()
+            if listenFD >= 0 {
+                close(listenFD)
+                listenFD = -1
+            }
+            localPort = 0
+            state.withLock { $0 = .idle }
+            throw error
+        }
+    }
+
+    /// Test hook: `start()` fails with EMFILE after creating and registering this many loops.
+    var injectedStartFailureAfterLoops: Int?
+
+    /// The part of `start()` that can fail; `start()` undoes what it did if it throws.
+    private func bindAndStartLoops() throws -> Int {
         _ = SignalSetup.ignoreSIGPIPE
         var limit = rlimit()
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
@@ -92,18 +121,13 @@ public final class HTTPServer: @unchecked Sendable {
         let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         listenFD = fd
         localPort = port
-        do {
-            for i in 0..<configuration.eventLoopCount {
-                let loop = try EventLoop(name: "vlserve-http-\(i)")
-                let context = LoopContext(loop: loop, server: self)
-                try context.startListening()
-                loops.append(loop)
-                contexts.append(context)
-            }
-        } catch {
-            close(fd)
-            listenFD = -1
-            throw error
+        for i in 0..<configuration.eventLoopCount {
+            if i == injectedStartFailureAfterLoops { throw SystemError("EventLoop (injected)", errno: EMFILE) }
+            let loop = try EventLoop(name: "vlserve-http-\(i)")
+            loops.append(loop)   // before startListening, so a failure closes it too
+            let context = LoopContext(loop: loop, server: self)
+            try context.startListening()
+            contexts.append(context)
         }
         acceptTargets = contexts
         for loop in loops { loop.start() }

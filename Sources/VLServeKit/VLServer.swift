@@ -2,7 +2,6 @@ import Engine
 import Foundation
 import NetIO
 import Observability
-import Synchronization
 import VisionCore
 
 /// The whole server: HTTP transport, application, image worker pool, and the engine with its
@@ -17,8 +16,6 @@ public final class VLServer: @unchecked Sendable {
     /// Returns freed heap to the OS when the engine goes idle; nil when disabled.
     public let trimmer: MemoryTrimmer?
     let logger: Logger
-    /// Set once `http.start()` succeeded.
-    private let listening = Locked(false)
 
     /// Assembles a server from parts (tests pass seeded weights and port 0).
     /// - Parameters:
@@ -74,17 +71,15 @@ public final class VLServer: @unchecked Sendable {
     @discardableResult
     public func start() throws -> Int {
         engine.start()
-        let port = try http.start()
-        listening.withLock { $0 = true }
-        return port
+        return try http.start()
     }
 
     /// Stops accepting, waits up to `drainTimeout` for streams in flight, then aborts what is left,
-    /// stops the engine and joins the worker pool. After a failed `start()` only the last three happen:
-    /// an `HTTPServer` whose `start()` threw is not waited for (its shutdown would wait for loops that never ran).
+    /// stops the engine and joins the worker pool. After a failed `start()` the HTTP part returns at once
+    /// (an `HTTPServer` whose `start()` threw is idle, with nothing open) and the rest happens as usual.
     public func shutdown(drainTimeout: Duration = .seconds(30)) async {
         app.beginDraining()
-        if listening.withLock({ $0 }) { await http.shutdown(drainTimeout: drainTimeout) }
+        await http.shutdown(drainTimeout: drainTimeout)
         engine.shutdown()
         pool.shutdown()
         trimmer?.shutdown()

@@ -194,6 +194,17 @@ func sseFrames(_ s: String) -> [String] {
         #expect(RequestID.chat("bench-7") == "chatcmpl-bench-7")
         #expect(RequestID.modelPermission().hasPrefix("modelperm-"))
     }
+
+    /// Every one of the 32 digits is random: 2000 ids are distinct and no digit position is constant.
+    @Test func requestIDsAreUniqueAndRandomInEveryDigit() {
+        let ids = (0..<2000).map { _ in RequestID.randomHex() }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.utf8.count == 32 && $0.allSatisfy { $0.isHexDigit && !$0.isUppercase } })
+        for position in 0..<32 {
+            let seen = Set(ids.map { Array($0.utf8)[position] })
+            #expect(seen.count > 1, "digit \(position) is always \(seen)")
+        }
+    }
 }
 
 @Suite struct APIErrorTests {

@@ -8,16 +8,7 @@ import VisionCore
 /// batch; each image's embeddings have its merged token count; /metrics has per-operator histograms.
 @Suite struct LiveTowerEncoderTests {
     /// A small tower (4 blocks, two with full attention) with seeded weights.
-    static var config: VisionConfig {
-        var c = VisionConfig()
-        c.depth = 4
-        c.hiddenSize = 80
-        c.numHeads = 2
-        c.intermediateSize = 100
-        c.outHiddenSize = 48
-        c.fullattBlockIndexes = [1, 3]
-        return c
-    }
+    static let config = VisionConfig.smallTower
 
     @Test func aStepsImagesAreOneBatchAndEachGetsItsTokens() throws {
         let tower = try VisionTower(weights: .seeded(config: Self.config))

@@ -3,7 +3,7 @@
 /// `[N, 3, 2, 14, 14]`; the `[N, 1280, 1, 1, 1]` result is returned as `[N, 1280]` row-major.
 /// With `.gemm`/`.auto` this is one GEMM against the weight viewed as `[1280, 1176]` (spec §3), on the
 /// backend and dtype of `gemm`; `.folded` is one GEMM of a still image's single frame `[N, 588]` against the
-/// weight summed over its temporal axis `[1280, 588]`.
+/// weight summed over its temporal axis `[1280, 588]`, prepared on the first `.folded` call.
 public struct PatchEmbedding: Sendable {
     /// Output width per patch (`vision_config.hidden_size`, 1280).
     public let hiddenSize: Int
@@ -12,8 +12,8 @@ public struct PatchEmbedding: Sendable {
     /// Input width per patch of one frame: `in_chans * patch_size²` (588), what `.folded` reads.
     public let frameSize: Int
     public let conv: Conv3d
-    /// `[hidden, in_chans·p·p]`: Σ_t weight[:, :, t] (float32 sum, then the backend's dtype), for `.folded`.
-    let folded: Linear
+    /// `[hidden, in_chans·p·p]`: Σ_t weight[:, :, t] for `.folded`, prepared on its first use.
+    let folded: FoldedPatchWeights
 
     /// `weight` is `visual.patch_embed.proj.weight` as F32, `[hidden, in_chans, kT, p, p]` row-major.
     public init(config: VisionConfig, weight: [Float], gemm: GemmConfiguration = .openblasFloat32) throws(Conv3dError) {
@@ -23,24 +23,9 @@ public struct PatchEmbedding: Sendable {
         conv = try Conv3d(geometry: geometry, weight: weight, bias: nil, gemm: gemm)
         hiddenSize = config.hiddenSize
         inputSize = geometry.kernelVolume
-        let plane = config.patchSize * config.patchSize
-        let t = config.temporalPatchSize
-        frameSize = config.inChannels * plane
-        var summed = [Float](repeating: 0, count: hiddenSize * frameSize)
-        for o in 0..<hiddenSize {
-            for c in 0..<config.inChannels {
-                for i in 0..<plane {
-                    var sum: Float = 0
-                    for f in 0..<t { sum += weight[o * inputSize + (c * t + f) * plane + i] }
-                    summed[o * frameSize + c * plane + i] = sum
-                }
-            }
-        }
-        do throws(GemmError) {
-            folded = try Linear(weight: summed, bias: nil, outFeatures: hiddenSize, inFeatures: frameSize, configuration: gemm)
-        } catch {
-            throw .backend(error.description)
-        }
+        frameSize = config.inChannels * config.patchSize * config.patchSize
+        folded = FoldedPatchWeights(weight: conv.weight, hiddenSize: config.hiddenSize, inChannels: config.inChannels,
+                                    temporalPatchSize: config.temporalPatchSize, patchSize: config.patchSize, gemm: gemm)
     }
 
     /// Embeds `rows` patches: `pixelValues` is `[rows, inputSize]` row-major; returns `[rows, hiddenSize]`.
@@ -70,10 +55,16 @@ public struct PatchEmbedding: Sendable {
             throw .inputShape("still-image frames have \(frames.count) elements, expected \(rows) rows x \(frameSize)")
         }
         if rows == 0 { return [] }
+        let linear: Linear
+        do throws(GemmError) {
+            linear = try folded.prepared()
+        } catch {
+            throw .backend(error.description)
+        }
         var failure: GemmError?
         let output = [Float](unsafeUninitializedCapacity: rows * hiddenSize) { buffer, initialized in
             do throws(GemmError) {
-                try folded.forward(frames.baseAddress!, rows: rows, into: buffer.baseAddress!)
+                try linear.forward(frames.baseAddress!, rows: rows, into: buffer.baseAddress!)
             } catch {
                 failure = error
                 buffer.initialize(repeating: 0)
@@ -107,7 +98,13 @@ public struct PatchEmbedding: Sendable {
 
     /// What `implementation` runs for `rows` patches, e.g. `gemm: onednn brg:avx512_core_bf16`.
     public func kernelName(_ implementation: Conv3dImplementation, rows: Int) -> String {
-        if implementation == .folded { return "folded: " + folded.kernelName(rows: max(1, rows)) }
+        if implementation == .folded {
+            do throws(GemmError) {
+                return "folded: " + (try folded.prepared()).kernelName(rows: max(1, rows))
+            } catch {
+                return "folded: unavailable (\(error))"
+            }
+        }
         let k = conv.geometry.kernel
         return conv.kernelName(implementation, batch: rows, depth: k.t, height: k.h, width: k.w)
     }

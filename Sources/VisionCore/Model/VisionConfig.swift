@@ -37,6 +37,22 @@ public struct VisionConfig: Sendable, Equatable {
     /// The released Qwen2.5-VL-7B-Instruct values.
     public init() {}
 
+    /// A small tower for smoke tests and examples, not a released model: depth 4, hidden 80, 2 heads × 40,
+    /// MLP 100, out 48, full attention in blocks 1 and 3; the other fields are `init()`'s (patch 14, window
+    /// 112, merge 2), so real images preprocess as for the 7B model. It is the `SMALL` config of
+    /// scripts/fixtures/make_tower_fixtures.py, which made the tower_small.safetensors test fixtures:
+    /// change both together.
+    public static var smallTower: VisionConfig {
+        var c = VisionConfig()
+        c.depth = 4
+        c.hiddenSize = 80
+        c.numHeads = 2
+        c.intermediateSize = 100
+        c.outHiddenSize = 48
+        c.fullattBlockIndexes = [1, 3]
+        return c
+    }
+
     /// Head width: `hiddenSize / numHeads` (80).
     public var headDim: Int { hiddenSize / max(numHeads, 1) }
     /// Width of one `pixel_values` row: `inChannels * temporalPatchSize * patchSize²` (1176).

@@ -63,4 +63,31 @@ struct PatchEmbeddingTests {
         let out = try embedding.embed(pixelValues: [Float](repeating: 1, count: 48), rows: 2, implementation: .gemm)
         #expect(out == [Float](repeating: 12, count: 16))
     }
+
+    /// The folded weights are prepared on the first `.folded` call only, once, even from concurrent tasks,
+    /// and give the unfolded result for a still image.
+    @Test func foldedWeightsArePreparedOnFirstUse() async throws {
+        var config = VisionConfig()
+        config.hiddenSize = 8
+        config.patchSize = 2
+        config.numHeads = 2
+        var rng = TestRandom(5)
+        let embedding = try PatchEmbedding(config: config, weight: rng.array(8 * 24))
+        let rows = 5
+        let frame = rng.array(rows * 12)
+        var still: [Float] = []   // both temporal frames equal: [rows, 3, 2, 2, 2]
+        for r in 0..<rows {
+            for c in 0..<3 { for _ in 0..<2 { still += frame[(r * 12 + c * 4)..<(r * 12 + c * 4 + 4)] } }
+        }
+        let unfolded = try embedding.embed(pixelValues: still, rows: rows, implementation: .gemm)
+        #expect(!embedding.folded.isPrepared, "the unfolded path must not prepare the folded weights")
+        let outputs = try await withThrowingTaskGroup(of: [Float].self) { group in
+            for _ in 0..<8 { group.addTask { try embedding.embedStill(frames: frame, rows: rows) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(embedding.folded.isPrepared)
+        #expect(outputs.count == 8 && outputs.allSatisfy { $0 == outputs[0] })
+        #expect(relativeError(outputs[0], unfolded) <= 1e-6)
+        #expect(try embedding.embed(pixelValues: still, rows: rows, implementation: .folded) == outputs[0])
+    }
 }

@@ -25,6 +25,15 @@ struct VisionConfigTests {
         #expect(try VisionConfig.load(modelDirectory: Self.modelsDirectory + "/qwen2.5-vl-\(size)") == v)
     }
 
+    /// The documented small tower: valid, and as the fixture script's SMALL config says.
+    @Test func smallTowerIsValidAndMatchesItsDocumentation() throws {
+        let c = VisionConfig.smallTower
+        try c.validate(file: "smallTower")
+        #expect(c.depth == 4 && c.hiddenSize == 80 && c.numHeads == 2 && c.headDim == 40)
+        #expect(c.intermediateSize == 100 && c.outHiddenSize == 48 && c.fullattBlockIndexes == [1, 3])
+        #expect(c.patchInputSize == 1176 && c.windowSize == 112 && c.spatialMergeSize == 2)
+    }
+
     @Test func missingFieldsUseTheReleasedValuesNotTheClassDefaults() throws {
         // A re-saved config that omits fields equal to transformers' class defaults: hidden_size must stay 1280
         // (the class default 3584 is the LLM width), out_hidden_size comes from the top-level hidden_size.

@@ -1,7 +1,8 @@
 import Foundation
 @testable import VisionCore
 
-/// Tests/VisionCoreTests/Fixtures/tower (made by scripts/fixtures/make_tower_fixtures.py) and the configs it used.
+/// Tests/VisionCoreTests/Fixtures/tower (made by scripts/fixtures/make_tower_fixtures.py) and the configs it used
+/// (its SMALL config is `VisionConfig.smallTower`).
 enum TowerFixtures {
     static let directory: String = {
         let here = URL(fileURLWithPath: #filePath)      // .../Tests/VisionCoreTests/Tower/TowerFixtures.swift
@@ -10,18 +11,6 @@ enum TowerFixtures {
 
     static func file(_ name: String) throws -> SafeTensorsFile {
         try SafeTensorsFile(path: (directory as NSString).appendingPathComponent(name))
-    }
-
-    /// The script's SMALL config: depth 4, hidden 80, 2 heads × 40, MLP 100, out 48, full attention in 1 and 3.
-    static var small: VisionConfig {
-        var c = VisionConfig()
-        c.depth = 4
-        c.hiddenSize = 80
-        c.numHeads = 2
-        c.intermediateSize = 100
-        c.outHiddenSize = 48
-        c.fullattBlockIndexes = [1, 3]
-        return c
     }
 
     /// The 7B vision config (VisionConfig's defaults).

@@ -128,7 +128,7 @@ import Testing
 
     /// Fused SwiGLU MLP (one gate_up GEMM, vectorised SiLU·mul) against three GEMMs; widths not a multiple of 16.
     @Test func mlpFusedMatchesReference() throws {
-        var config = TowerFixtures.small
+        var config = VisionConfig.smallTower
         config.intermediateSize = 37
         let weights = VisionTowerWeights.seeded(config: config, seed: 5)
         let reference = try VisionMLP(prefix: "visual.blocks.0.mlp.", weights: weights, implementation: .reference,

@@ -20,7 +20,7 @@ import Testing
         let file = try TowerFixtures.file("tower_small.safetensors")
         let grids = try TowerFixtures.grids(file, "\(name).grids")
         let rows = grids.reduce(0) { $0 + $1.patches }
-        let tower = try VisionTower(weights: .seeded(config: TowerFixtures.small), options: options)
+        let tower = try VisionTower(weights: .seeded(config: VisionConfig.smallTower), options: options)
         let out = try tower.encode(pixelValues: TowerFixtures.pixelValues(name, rows: rows), grids: grids)
         #expect(out.count == tower.outputTokens(grids: grids) * 48)
         return (out, file)
@@ -58,7 +58,7 @@ import Testing
     /// Hidden states after block 0 (window attention) and block 1 (full attention), in window order.
     @Test func blockOutputsMatchTransformers() throws {
         let file = try TowerFixtures.file("tower_small.safetensors")
-        let config = TowerFixtures.small
+        let config = VisionConfig.smallTower
         let weights = VisionTowerWeights.seeded(config: config)
         for name in Self.cases {
             let grids = try TowerFixtures.grids(file, "\(name).grids")
@@ -87,7 +87,7 @@ import Testing
     /// A checkpoint directory as released (here F32, `model.visual.` prefix, two shards with an index) gives
     /// the same tower as the seeded weights it holds.
     @Test func checkpointDirectoryEqualsSeeded() throws {
-        let config = TowerFixtures.small
+        let config = VisionConfig.smallTower
         let seeded = VisionTowerWeights.seeded(config: config)
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("vlserve-tower-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max))")
@@ -126,7 +126,7 @@ import Testing
     }
 
     @Test func rejectsBadInputs() throws {
-        let tower = try VisionTower(weights: .seeded(config: TowerFixtures.small))
+        let tower = try VisionTower(weights: .seeded(config: VisionConfig.smallTower))
         #expect(throws: VisionTowerError.self) { try tower.encode(pixelValues: [0, 1], grids: [GridTHW(t: 1, h: 2, w: 2)]) }
         #expect(throws: VisionTowerError.self) {
             try tower.encode(pixelValues: [Float](repeating: 0, count: 3 * 1176), grids: [GridTHW(t: 1, h: 1, w: 3)])
