@@ -27,5 +27,6 @@ COPY --from=build /vlserve /usr/local/bin/vlserve
 COPY models /opt/vlserve/models
 USER vlserve
 EXPOSE 8000
-HEALTHCHECK --interval=10s --timeout=2s CMD ["/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8000"]
+# GET /health: 200 while serving, 503 once draining (SIGTERM) or when the engine has failed (no curl in slim).
+HEALTHCHECK --interval=10s --timeout=2s CMD ["/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8000 && printf 'GET /health HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '"]
 ENTRYPOINT ["/usr/local/bin/vlserve", "serve", "--host", "0.0.0.0", "--port", "8000", "--model-dir", "/opt/vlserve/models/qwen2.5-vl-7b"]
