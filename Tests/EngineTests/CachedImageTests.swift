@@ -20,13 +20,9 @@ import Testing
     @Test func cachedImagesSkipTheEncoder() {
         let clock = FakeClock(start: 1000)
         let embedder = SlowFakeEmbedder(clock: clock, seconds: 0.004)
-        let registry = MetricsRegistry()
         let configuration = EngineConfiguration(maxNumSeqs: 1, costModel: CostModel(decodeStepMs: 20, perSequenceMs: 1,
                                                                                     prefillMsPer1kTokens: 30))
-        let metrics = EngineMetrics(registry: registry, modelName: "m", maxModelLen: configuration.maxModelLen,
-                                    encoderLabels: embedder.metricLabels)
-        let scheduler = Scheduler(configuration: configuration, metrics: metrics, encoder: embedder, clock: clock,
-                                  logger: .silent())
+        let (scheduler, _, metrics) = makeInstrumentedScheduler(configuration, encoder: embedder, clock: clock)
         let received = Received()
         var miss = image(patches: 4, value: 1)
         miss.onEncoded = { received.add($0) }

@@ -20,11 +20,18 @@ func image(patches: Int, value: Float) -> EngineImage {
 
 func makeScheduler(_ configuration: EngineConfiguration, embedder: FakeEmbedder? = FakeEmbedder(),
                    clock: FakeClock = FakeClock()) -> (Scheduler, MetricsRegistry) {
+    let (scheduler, registry, _) = makeInstrumentedScheduler(configuration, encoder: embedder, clock: clock)
+    return (scheduler, registry)
+}
+
+/// A scheduler on `clock` with model "m", and the registry and metrics it reports to.
+func makeInstrumentedScheduler(_ configuration: EngineConfiguration, encoder: (any VisionEncoder)?,
+                               clock: FakeClock) -> (Scheduler, MetricsRegistry, EngineMetrics) {
     let registry = MetricsRegistry()
     let metrics = EngineMetrics(registry: registry, modelName: "m", maxModelLen: configuration.maxModelLen,
-                                encoderLabels: embedder?.metricLabels ?? [])
-    return (Scheduler(configuration: configuration, metrics: metrics, encoder: embedder, clock: clock,
-                      logger: .silent()), registry)
+                                encoderLabels: encoder?.metricLabels ?? [])
+    return (Scheduler(configuration: configuration, metrics: metrics, encoder: encoder, clock: clock,
+                      logger: .silent()), registry, metrics)
 }
 
 @Suite struct SchedulerTests {

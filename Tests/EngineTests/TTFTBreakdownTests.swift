@@ -22,13 +22,9 @@ final class SlowFakeEmbedder: VisionEncoder, @unchecked Sendable {
     @Test func phasesSumToTimeToFirstToken() {
         let clock = FakeClock(start: 1000)
         let embedder = SlowFakeEmbedder(clock: clock, seconds: 0.004)
-        let registry = MetricsRegistry()
         let configuration = EngineConfiguration(maxNumSeqs: 2, costModel: CostModel(decodeStepMs: 20, perSequenceMs: 1,
                                                                                     prefillMsPer1kTokens: 30))
-        let metrics = EngineMetrics(registry: registry, modelName: "m", maxModelLen: configuration.maxModelLen,
-                                    encoderLabels: embedder.metricLabels)
-        let scheduler = Scheduler(configuration: configuration, metrics: metrics, encoder: embedder, clock: clock,
-                                  logger: .silent())
+        let (scheduler, _, metrics) = makeInstrumentedScheduler(configuration, encoder: embedder, clock: clock)
         for i in 0..<5 {
             // r0 keeps decoding while the others are admitted, so their first step includes a decode.
             // Arrived 50 ms ago; 10 ms waiting for an image thread and 7 ms preprocessing when it has an image.
