@@ -3,7 +3,7 @@
 //
 // Layers (one-way dependencies, lowest first):
 //   CBLAS, CImageCodecs          system/C shims (OpenBLAS cblas.h; libjpeg-turbo, libspng)
-//   CKernels, COneDNN            CPU features, bf16 conversion; oneDNN matmul/convolution with cached primitives
+//   CKernels, COneDNN            CPU features, bf16 conversion, SHA-NI SHA-256; oneDNN matmul/convolution with cached primitives
 //   VisionCore                   image decoding, Qwen2.5-VL preprocessing, GEMM layer, Conv3d patch embedding,
 //                                safetensors
 //   HTTPCore                     pure HTTP/1.1 request/response parsing and serialisation (no sockets, no JSON)
@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "TextCore", swiftSettings: swiftSettings),
         .target(name: "Engine", dependencies: ["Observability", "TextCore"], swiftSettings: swiftSettings),
         .target(name: "VLServeKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "Observability", "TextCore", "Engine",
-                                                   "VisionCore"],
+                                                   "VisionCore", "CKernels"],
                 swiftSettings: swiftSettings),
         .target(name: "BenchKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "VisionCore", "TextCore"],
                 swiftSettings: swiftSettings),

@@ -1,7 +1,28 @@
-/// SHA-256 (FIPS 180-4) in pure Swift, incremental: Foundation on Linux has no cryptographic hash, and the
-/// image cache needs one (a collision would hand one request's image embeddings to another). A value type:
-/// copying a hasher forks its state, so a fixed prefix is absorbed once and reused (`ImageCacheKey.Scope`).
+import CKernels
+
+/// SHA-256 (FIPS 180-4), incremental: Foundation on Linux has no cryptographic hash, and the image cache needs
+/// one (a collision would hand one request's image embeddings to another). A value type: copying a hasher forks
+/// its state, so a fixed prefix is absorbed once and reused (`ImageCacheKey.Scope`).
+///
+/// The block compression runs on the CPU's SHA extensions when it has them (`vl_sha256_blocks_shani`,
+/// `Implementation.shaExtensions`), else in Swift (`.reference`, the naive path both are tested against).
 public struct SHA256: Sendable {
+    /// Which block compression a hasher runs.
+    public enum Implementation: String, Sendable, CaseIterable {
+        /// FIPS 180-4 §6.2.2 in Swift, one block at a time (about 185 MB/s on a 2024 Xeon core).
+        case reference
+        /// x86 SHA-NI (`sha256rnds2`, `sha256msg1/2`) in `CKernels/vl_sha256.c`, all full blocks in one call.
+        case shaExtensions = "sha-ni"
+
+        /// The fastest this CPU runs: `.shaExtensions` when cpuid reports SHA, SSSE3 and SSE4.1.
+        public static let best: Implementation = vl_sha256_has_shani() != 0 ? .shaExtensions : .reference
+
+        /// Whether this CPU can run it.
+        public var isAvailable: Bool { self == .reference || Self.best == .shaExtensions }
+    }
+
+    /// The block compression this hasher runs.
+    public let implementation: Implementation
     /// H(0), the initial hash value (FIPS 180-4 §5.3.3).
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
@@ -10,13 +31,17 @@ public struct SHA256: Sendable {
     /// Message bytes absorbed so far.
     private var length: UInt64 = 0
 
-    public init() {
+    /// A hasher on `implementation` (default: the fastest this CPU has; an unavailable one falls back to
+    /// `.reference`).
+    public init(implementation: Implementation = .best) {
+        self.implementation = implementation.isAvailable ? implementation : .reference
         buffer.reserveCapacity(64)
     }
 
     /// The 32-byte digest of `bytes`.
-    public static func hash<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
-        var hasher = SHA256()
+    public static func hash<C: Collection>(_ bytes: C, implementation: Implementation = .best) -> [UInt8]
+        where C.Element == UInt8 {
+        var hasher = SHA256(implementation: implementation)
         hasher.update(bytes)
         return hasher.finalize()
     }
@@ -36,14 +61,15 @@ public struct SHA256: Sendable {
             buffer.append(contentsOf: raw[0..<take])
             offset = take
             if buffer.count == 64 {
-                let block = buffer  // not `buffer.withUnsafeBytes`: `compress` mutates `self`
-                block.withUnsafeBytes { compress($0) }
+                let block = buffer  // not `buffer.withUnsafeBytes`: `compressBlocks` mutates `self`
+                block.withUnsafeBytes { compressBlocks($0) }
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        while raw.count - offset >= 64 {
-            compress(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + 64]))
-            offset += 64
+        let whole = (raw.count - offset) / 64 * 64
+        if whole > 0 {
+            compressBlocks(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + whole]))
+            offset += whole
         }
         if offset < raw.count { buffer.append(contentsOf: raw[offset...]) }
     }
@@ -56,13 +82,7 @@ public struct SHA256: Sendable {
         tail.append(0x80)
         while tail.count % 64 != 56 { tail.append(0) }
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        tail.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                copy.compress(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + 64]))
-                offset += 64
-            }
-        }
+        tail.withUnsafeBytes { copy.compressBlocks($0) }
         let s = copy.state
         var digest: [UInt8] = []
         digest.reserveCapacity(32)
@@ -87,8 +107,26 @@ public struct SHA256: Sendable {
 
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
-    /// One 64-byte block (FIPS 180-4 §6.2.2).
-    private mutating func compress(_ block: UnsafeRawBufferPointer) {
+    /// Compresses `blocks` (a whole number of 64-byte blocks) into the state with `implementation`.
+    private mutating func compressBlocks(_ blocks: UnsafeRawBufferPointer) {
+        guard !blocks.isEmpty else { return }
+        switch implementation {
+        case .shaExtensions:
+            let base = blocks.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            withUnsafeMutablePointer(to: &state) { tuple in
+                tuple.withMemoryRebound(to: UInt32.self, capacity: 8) { vl_sha256_blocks_shani($0, base, blocks.count / 64) }
+            }
+        case .reference:
+            var offset = 0
+            while offset < blocks.count {
+                compressReference(UnsafeRawBufferPointer(rebasing: blocks[offset..<offset + 64]))
+                offset += 64
+            }
+        }
+    }
+
+    /// One 64-byte block (FIPS 180-4 §6.2.2): the reference the SHA-NI kernel is tested against.
+    private mutating func compressReference(_ block: UnsafeRawBufferPointer) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             for t in 0..<16 {
                 w[t] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * t, as: UInt32.self))

@@ -180,7 +180,7 @@ extension VLServer {
                         + "max_pixels \(preprocessorConfig.maxPixels), auth \(options.app.apiKeys.isEmpty ? "off" : "on"), "
                         + "image threads \(options.preprocessThreads), "
                         + "memory trim \(options.memoryTrimInterval > 0 ? "every ≥ \(options.memoryTrimInterval) s when idle" : "off"), "
-                        + "image cache \(options.app.mmProcessorCacheGiB > 0 ? "\(options.app.mmProcessorCacheGiB) GiB" : "off")")
+                        + "image cache \(options.app.mmProcessorCacheGiB > 0 ? "\(options.app.mmProcessorCacheGiB) GiB (SHA-256 keys: \(SHA256.Implementation.best.rawValue))" : "off")")
         let tokenizer = try options.loadTokenizer(logger: logger)
         var app = options.app, engine = options.engine
         app.tokenizer = tokenizer

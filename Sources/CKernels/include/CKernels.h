@@ -1,11 +1,13 @@
 // Small CPU kernels and queries for VisionCore's GEMM layer: CPU feature detection (cpuid + xgetbv),
 // float32 <-> bfloat16 conversion (round to nearest even, as torch's `tensor.to(torch.bfloat16)`), and the
-// OpenMP thread count that oneDNN (built on libgomp in Debian) uses.
+// OpenMP thread count that oneDNN (built on libgomp in Debian) uses; SHA-256 block compression on SHA-NI
+// (vl_sha256.h).
 #ifndef CKERNELS_H
 #define CKERNELS_H
 #include <stddef.h>
 #include <stdint.h>
 #include "vl_vit.h"
+#include "vl_sha256.h"
 
 #ifdef __cplusplus
 extern "C" {
