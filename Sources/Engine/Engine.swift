@@ -52,7 +52,10 @@ public final class Engine: @unchecked Sendable {
         state = .running
         // The thread holds the engine until `run()` returns; the engine keeps no reference to the
         // thread, so nothing cycles once it has stopped.
-        let thread = Thread { [self] in self.run() }
+        let thread = Thread { [self] in
+            nameCurrentThread("vlserve-engine")   // as top -H shows it; `thread.name` alone does not reach the OS
+            self.run()
+        }
         thread.name = "vlserve-engine"
         thread.stackSize = 8 << 20
         thread.start()

@@ -3,12 +3,25 @@ import Observability
 import Testing
 @testable import Engine
 
-/// Collects outputs delivered to one request's callback.
+/// Collects outputs delivered to one request's callback and, if asked, the OS names of the threads that delivered
+/// them (as top -H shows them).
 final class OutputLog: @unchecked Sendable {
     private let lock = NSLock()
+    private let recordsThreadNames: Bool
     private var storage: [SequenceOutput] = []
-    func append(_ output: SequenceOutput) { lock.withLock { storage.append(output) } }
+    private var threads: Set<String> = []
+    init(recordsThreadNames: Bool = false) { self.recordsThreadNames = recordsThreadNames }
+    func append(_ output: SequenceOutput) {
+        let thread = recordsThreadNames
+            ? (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8))?.trimmingCharacters(in: .newlines)
+            : nil
+        lock.withLock {
+            storage.append(output)
+            if recordsThreadNames { threads.insert(thread ?? "unreadable") }
+        }
+    }
     var outputs: [SequenceOutput] { lock.withLock { storage } }
+    var threadNames: Set<String> { lock.withLock { threads } }
     var text: String { outputs.map(\.text).joined() }
     var finish: EngineFinishReason? { outputs.last?.finishReason }
 }
@@ -204,7 +217,7 @@ func makeInstrumentedScheduler(_ configuration: EngineConfiguration, encoder: (a
         let metrics = EngineMetrics(registry: registry, modelName: "m", maxModelLen: 1024, encoderLabels: [("conv_impl", "fake")])
         let engine = Engine(configuration: configuration, metrics: metrics, encoder: FakeEmbedder(), logger: .silent())
         // Not started yet: everything waits in the inbox, so the bound is exact.
-        let logs = (0..<8).map { _ in OutputLog() }
+        let logs = (0..<8).map { _ in OutputLog(recordsThreadNames: true) }
         for (i, log) in logs.enumerated() {
             _ = try engine.submit(EngineRequest(requestID: "r\(i)", promptTokenIDs: [1, 2, 3],
                                                 sampling: SamplingParameters(maxTokens: 16, ignoreEOS: true),
@@ -216,7 +229,10 @@ func makeInstrumentedScheduler(_ configuration: EngineConfiguration, encoder: (a
         }
         engine.start()
         await engine.waitUntil { $0.finished == 8 }
-        for log in logs { #expect(log.finish == .length && log.outputs.count == 16) }
+        for log in logs {
+            #expect(log.finish == .length && log.outputs.count == 16)
+            #expect(log.threadNames == ["vlserve-engine"])
+        }
         #expect(engine.counters.rejected == 1)
         #expect(registry.render().contains("vlserve:requests_rejected_total{model_name=\"m\",engine=\"0\",reason=\"queue_full\"} 1.0"))
         engine.shutdown()

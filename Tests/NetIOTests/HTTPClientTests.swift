@@ -129,11 +129,13 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
     var times: [UInt64] = []
     var sent: UInt64 = 0
     var error: HTTPClientError?
+    /// Called after each body event is recorded.
+    var onBody: (@Sendable () -> Void)?
     let done: CheckedContinuation<Void, Never>
     init(_ c: CheckedContinuation<Void, Never>) { done = c }
     func requestSent(atNanos nanos: UInt64) { sent = nanos }
     func head(_ head: HTTPResponseHead) { status = head.status.code }
-    func body(_ bytes: [UInt8], atNanos nanos: UInt64) { chunks.append(bytes); times.append(nanos) }
+    func body(_ bytes: [UInt8], atNanos nanos: UInt64) { chunks.append(bytes); times.append(nanos); onBody?() }
     func end(atNanos nanos: UInt64) { done.resume() }
     func failed(_ error: HTTPClientError) { self.error = error; done.resume() }
 }
@@ -160,13 +162,19 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
         #expect(server.accepts == 1)
     }
 
+    /// Each event reaches the handler before the server sends the next: the server waits (on its connection's
+    /// thread) until the handler has the event. A client that held events back would leave the server waiting; after
+    /// 30 s it sends the rest anyway, and `deliveredBeforeNext` says which waits ended in time.
     @Test func streamsChunkedEventsAsTheyArrive() async throws {
+        let delivered = DispatchSemaphore(value: 0)
+        let deliveredBeforeNext = Locked<[Bool]>([])
         let server = TinyServer { _, _, c in
             writeAll(c, "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n")
             for k in 0..<3 {
                 let ev = "data: {\"k\":\(k)}\n\n"
                 writeAll(c, String(ev.utf8.count, radix: 16) + "\r\n" + ev + "\r\n")
-                usleep(20_000)
+                let inTime = delivered.wait(timeout: .now() + 30) == .success
+                deliveredBeforeNext.withLock { $0.append(inTime) }
             }
             writeAll(c, "0\r\n\r\n")
             return true
@@ -181,6 +189,7 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
         let box = Box<StreamCollector>()
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let col = StreamCollector(c)
+            col.onBody = { delivered.signal() }
             box.value = col
             let req = HTTPClientRequest(method: "POST", target: "/v1/chat/completions", body: Array("{}".utf8))
             client.execute { client.send(req, handler: col) }
@@ -189,6 +198,7 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
         #expect(col.error == nil)
         #expect(col.status == 200)
         #expect(col.chunks.map { String(decoding: $0, as: UTF8.self) } == (0..<3).map { "data: {\"k\":\($0)}\n\n" })
+        #expect(deliveredBeforeNext.withLock { $0 } == [true, true, true])
         // Each event is delivered by its own read, in order, after the request left.
         #expect(col.times.count == 3 && col.times[0] >= col.sent && col.times[0] < col.times[1] && col.times[1] < col.times[2])
     }

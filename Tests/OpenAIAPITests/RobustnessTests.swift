@@ -47,8 +47,8 @@ import Testing
             default: Issue.record("scanners disagree")
             }
         }
-        #expect(accepted + rejected == 20_000)
-        #expect(rejected > 0)
+        // Both outcomes occur, so the mutants reach the decoders' accepting paths as well as their errors.
+        #expect(accepted > 0 && rejected > 0, "accepted \(accepted), rejected \(rejected)")
     }
 
     /// Every prefix of a valid body is rejected with an offset inside the prefix (or accepted only when complete).

@@ -65,8 +65,9 @@ import VisionCore
     }
 
     /// Model, image count, sampling and context length are checked before any image is fetched: an image host that
-    /// counts its requests sees none for requests rejected by those checks, and an undecodable image does not
-    /// mask the `max_tokens` error.
+    /// counts its requests sees none for requests rejected by those checks, an undecodable image does not mask the
+    /// `max_tokens` error, and no image of a rejected request reaches the image pipeline (whose image-cache lookup,
+    /// before any decoding, counts every image it is given).
     @Test func cheapChecksRunBeforeAnyImageWork() async throws {
         let jpeg = try JPEGEncoder.encode(RGBImage(width: 56, height: 56, fill: (10, 200, 10)))
         let fetches = Locked(0)
@@ -106,10 +107,13 @@ import VisionCore
                             status: 400, type: "invalid_request_error", param: "max_tokens")
             #expect(fetches.withLock { $0 } == 0)
             #expect(server.engine.counters.submitted == 0)
-            // The same image with a request that passes the checks is fetched once and served.
+            let queries = "vllm:mm_cache_queries_total{model_name=\"test-vlm\",engine=\"0\"} "
+            #expect(try await request(port, "GET", "/metrics").text.contains(queries + "0.0\n"))
+            // The same image with a request that passes the checks is fetched once, goes through the pipeline and is served.
             let ok = try await request(port, "POST", "/v1/chat/completions", body: chatBody(images: [url], extra: ",\"max_tokens\":2"))
             #expect(ok.status == 200, "\(ok.text)")
             #expect(fetches.withLock { $0 } == 1)
+            #expect(try await request(port, "GET", "/metrics").text.contains(queries + "1.0\n"))
         }
         await host.shutdown(drainTimeout: .seconds(1))
     }

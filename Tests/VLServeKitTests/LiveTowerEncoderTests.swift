@@ -10,7 +10,9 @@ import VisionCore
     /// A small tower (4 blocks, two with full attention) with seeded weights.
     static let config = VisionConfig.smallTower
 
-    @Test func aStepsImagesAreOneBatchAndEachGetsItsTokens() throws {
+    /// Images of different sizes encoded in one call (as the engine encodes a step's images): each gets its merged
+    /// token count, and the values it would get alone.
+    @Test func oneBatchGivesEachImageItsTokensAsIfAlone() throws {
         let tower = try VisionTower(weights: .seeded(config: Self.config))
         let encoder = TowerEncoder(tower: tower)
         let images = [(4, 6), (2, 2), (8, 8)].map { h, w in

@@ -25,13 +25,44 @@ struct VisionConfigTests {
         #expect(try VisionConfig.load(modelDirectory: Self.modelsDirectory + "/qwen2.5-vl-\(size)") == v)
     }
 
-    /// The documented small tower: valid, and as the fixture script's SMALL config says.
-    @Test func smallTowerIsValidAndMatchesItsDocumentation() throws {
+    /// The `key=value` arguments of the first `opening ... )` in Python source (no nested parentheses), spaces
+    /// removed from the values: `SMALL = dict(depth=4, fullatt_block_indexes=[1, 3])` gives depth "4" and
+    /// fullatt_block_indexes "[1,3]".
+    static func pythonArguments(after opening: String, in source: String) throws -> [String: String] {
+        let start = try #require(source.range(of: opening), "no \(opening) in the script")
+        let end = try #require(source[start.upperBound...].firstIndex(of: ")"))
+        var arguments: [String: String] = [:]
+        for match in source[start.upperBound..<end].matches(of: try Regex(#"(\w+)=(\[[^\]]*\]|[^,\s]+)"#)) {
+            let key = try #require(match.output[1].substring), value = try #require(match.output[2].substring)
+            arguments[String(key)] = value.filter { $0 != " " }
+        }
+        return arguments
+    }
+
+    /// The small tower is valid and is the config that made tower_small.safetensors (its doc comment says to change
+    /// both together): every field scripts/fixtures/make_tower_fixtures.py sets, read from the script (`SMALL` and
+    /// the fixed arguments of its `Qwen2_5_VLVisionConfig`), and the hidden and output widths of the fixture's tensors.
+    @Test func smallTowerIsValidAndIsTheFixtureScriptsConfig() throws {
         let c = VisionConfig.smallTower
         try c.validate(file: "smallTower")
-        #expect(c.depth == 4 && c.hiddenSize == 80 && c.numHeads == 2 && c.headDim == 40)
-        #expect(c.intermediateSize == 100 && c.outHiddenSize == 48 && c.fullattBlockIndexes == [1, 3])
-        #expect(c.patchInputSize == 1176 && c.windowSize == 112 && c.spatialMergeSize == 2)
+        let source = try String(contentsOfFile: URL(fileURLWithPath: Self.modelsDirectory).deletingLastPathComponent()
+            .appendingPathComponent("scripts/fixtures/make_tower_fixtures.py").path, encoding: .utf8)
+        let small = try Self.pythonArguments(after: "SMALL = dict(", in: source)
+        let fixed = try Self.pythonArguments(after: "Qwen2_5_VLVisionConfig(", in: source)
+        let ours = ["depth": "\(c.depth)", "hidden_size": "\(c.hiddenSize)", "num_heads": "\(c.numHeads)",
+                    "intermediate_size": "\(c.intermediateSize)", "out_hidden_size": "\(c.outHiddenSize)",
+                    "fullatt_block_indexes": "[" + c.fullattBlockIndexes.map(String.init).joined(separator: ",") + "]",
+                    "patch_size": "\(c.patchSize)", "temporal_patch_size": "\(c.temporalPatchSize)",
+                    "spatial_merge_size": "\(c.spatialMergeSize)", "window_size": "\(c.windowSize)",
+                    "in_channels": "\(c.inChannels)"]
+        let script = small.merging(fixed, uniquingKeysWith: { a, _ in a }).filter { $0.key != "hidden_act" }
+        #expect(Set(script.keys) == Set(ours.keys), "the script sets \(script.keys.sorted())")
+        for (key, value) in script {
+            #expect(ours[key] == value, "\(key): the script has \(value), smallTower \(ours[key] ?? "nothing")")
+        }
+        let file = try TowerFixtures.file("tower_small.safetensors")
+        #expect(file.shape("single.block0")?.last == c.hiddenSize)
+        #expect(file.shape("single.pooler_f32")?.last == c.outHiddenSize)
     }
 
     @Test func missingFieldsUseTheReleasedValuesNotTheClassDefaults() throws {

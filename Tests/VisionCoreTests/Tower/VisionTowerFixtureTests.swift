@@ -114,7 +114,7 @@ import Testing
             map[stored] = "model-0000\(n % 2 + 1)-of-00002.safetensors"
         }
         for s in 0..<2 { try shards[s].write(to: directory.appendingPathComponent("model-0000\(s + 1)-of-00002.safetensors").path) }
-        let index = try JSONSerialization.data(withJSONObject: ["weight_map": map])
+        let index = try JSONEncoder().encode(WeightIndex(weightMap: map))
         try index.write(to: directory.appendingPathComponent("model.safetensors.index.json"))
         let checkpoint = try SafeTensorsCheckpoint(path: directory.path)
         let grids = [GridTHW(t: 1, h: 4, w: 6)]
@@ -123,6 +123,13 @@ import Testing
         let fromCheckpoint = try VisionTower(weights: VisionTowerWeights(config: config, source: .checkpoint(checkpoint)))
             .encode(pixelValues: pixels, grids: grids)
         #expect(fromSeed == fromCheckpoint)
+    }
+
+    /// `model.safetensors.index.json` (only its `weight_map`), written with VisionCore's JSON stack (Codable), which
+    /// also reads it.
+    struct WeightIndex: Encodable {
+        var weightMap: [String: String]
+        enum CodingKeys: String, CodingKey { case weightMap = "weight_map" }
     }
 
     @Test func rejectsBadInputs() throws {
