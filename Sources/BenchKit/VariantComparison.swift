@@ -1,52 +1,5 @@
 import Foundation
 
-/// One server configuration to benchmark: a name and the extra `vlserve serve` flags.
-public struct ServerVariant: Sendable, Equatable {
-    public var name: String
-    public var arguments: [String]
-    public init(name: String, arguments: [String]) { self.name = name; self.arguments = arguments }
-
-    /// `--conv-impls direct,im2col,gemm` → one variant per implementation (`--conv-impl X`).
-    public static func convImpls(_ list: String) -> [ServerVariant] {
-        list.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            .map { ServerVariant(name: $0, arguments: ["--conv-impl", $0]) }
-    }
-
-    /// `NAME=--flag value --other` (or just flags, named after them). Splits on whitespace,
-    /// honouring single and double quotes.
-    public static func parse(_ spec: String) -> ServerVariant {
-        var name: String?
-        var rest = spec
-        if let eq = spec.firstIndex(of: "="), !spec[..<eq].contains(" "), !spec.hasPrefix("-") {
-            name = String(spec[..<eq])
-            rest = String(spec[spec.index(after: eq)...])
-        }
-        let args = shellSplit(rest)
-        return ServerVariant(name: name ?? (args.isEmpty ? "default" : args.joined(separator: " ")), arguments: args)
-    }
-
-    /// Whitespace split with '…' and "…" quoting.
-    public static func shellSplit(_ s: String) -> [String] {
-        var out: [String] = []
-        var cur = ""
-        var quote: Character?
-        var has = false
-        for c in s {
-            if let q = quote {
-                if c == q { quote = nil } else { cur.append(c) }
-            } else if c == "'" || c == "\"" {
-                quote = c; has = true
-            } else if c == " " || c == "\t" || c == "\n" {
-                if has || !cur.isEmpty { out.append(cur); cur = ""; has = false }
-            } else {
-                cur.append(c)
-            }
-        }
-        if has || !cur.isEmpty { out.append(cur) }
-        return out
-    }
-}
-
 /// The outcome of one run of one variant.
 public struct VariantResult: Sendable {
     public var variant: ServerVariant
