@@ -1,12 +1,5 @@
 import Foundation
 
-/// Every run of one variant (first variant of a comparison = baseline).
-public struct VariantRuns: Sendable {
-    public var name: String
-    public var runs: [ReportColumn]
-    public init(name: String, runs: [ReportColumn]) { self.name = name; self.runs = runs }
-}
-
 /// The `vlbench compare` report: for every metric, each variant's mean over its runs with a 95% Student-t
 /// confidence interval, and each other variant's change against the first one with a 95% Welch interval
 /// (difference of means ± t(ν)·√(s²₁/n₁ + s²₂/n₂), ν by Welch–Satterthwaite), both shown as % of the

@@ -1,21 +1,5 @@
 import Foundation
 
-/// The outcome of one run of one variant.
-public struct VariantResult: Sendable {
-    public var variant: ServerVariant
-    /// 1-based repeat of this variant.
-    public var repeatIndex: Int
-    public var run: BenchmarkRunResult
-    public var phases: PhaseTimings?
-    public var resultPath: String
-
-    /// The report's view of this run.
-    public var column: ReportColumn {
-        ReportColumn(name: variant.name, metrics: run.metrics, duration: run.duration, phases: phases,
-                     ttfts: run.outputs.filter(\.success).map(\.ttft))
-    }
-}
-
 /// `vlbench compare`: runs every variant `repeats` times in interleaved order (round r starts at variant
 /// r mod n: A B C, then B C A, …), each run on a fresh vlserve on a free port (ready when `/health`
 /// answers), all with the same seeded workload; then writes the report (`report.md`), `chart.svg`,
