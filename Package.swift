@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "BenchKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "VisionCore", "TextCore"],
                 swiftSettings: swiftSettings),
         .executableTarget(name: "vlserve", dependencies: [
-            "VLServeKit", "VisionCore", "Engine", "Observability", "OpenAIAPI", "VLServeBenchmarks",
+            "VLServeKit", "NetIO", "VisionCore", "Observability", "VLServeBenchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "vlbench", dependencies: [

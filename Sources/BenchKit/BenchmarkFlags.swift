@@ -94,24 +94,3 @@ public struct BenchmarkFlags: Sendable {
 
     public init() {}
 }
-
-/// `--dataset-name`.
-public enum DatasetName: String, Sendable, CaseIterable {
-    case random
-    case randomMM = "random-mm"
-    case sharegpt
-    /// Also spelled `custom_mm` and `custom-mm` (`init(flag:)`).
-    case custom
-
-    /// The raw value, or `custom_mm` / `custom-mm` for `.custom`.
-    public init?(flag: String) {
-        if flag == "custom_mm" || flag == "custom-mm" { self = .custom; return }
-        self.init(rawValue: flag)
-    }
-}
-
-/// A flag value that `BenchmarkOptions(flags:environment:)` rejects; the message names the flag.
-public struct FlagError: Error, CustomStringConvertible, Equatable {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}

@@ -1,30 +1,5 @@
 import Foundation
 
-/// One run of one variant, as the comparison report needs it.
-public struct ReportColumn: Sendable {
-    public var name: String
-    public var metrics: BenchmarkMetrics
-    public var duration: Double
-    public var phases: PhaseTimings?
-    /// TTFT of every successful request (s), for the CDF chart.
-    public var ttfts: [Double]
-    public init(name: String, metrics: BenchmarkMetrics, duration: Double, phases: PhaseTimings?, ttfts: [Double] = []) {
-        self.name = name; self.metrics = metrics; self.duration = duration; self.phases = phases; self.ttfts = ttfts
-    }
-
-    /// The TTFT breakdown of this run, if the server exported vlserve's phase histograms.
-    public var breakdown: TTFTBreakdown? {
-        phases.flatMap { TTFTBreakdown(phases: $0, clientMeanTTFTms: metrics.summaries[.ttft]?.mean ?? 0) }
-    }
-}
-
-/// Every run of one variant (first variant of a comparison = baseline).
-public struct VariantRuns: Sendable {
-    public var name: String
-    public var runs: [ReportColumn]
-    public init(name: String, runs: [ReportColumn]) { self.name = name; self.runs = runs }
-}
-
 /// The `vlbench compare` report: for every metric, each variant's mean over its runs with a 95% Student-t
 /// confidence interval, and each other variant's change against the first one with a 95% Welch interval
 /// (difference of means ± t(ν)·√(s²₁/n₁ + s²₂/n₂), ν by Welch–Satterthwaite), both shown as % of the

@@ -5,14 +5,6 @@ import TextCore
 /// Encodes an RGB image (`rgb`: [height, width, 3] row-major bytes) to JPEG at `quality` (1–100).
 public typealias JPEGEncodeFunction = @Sendable (_ width: Int, _ height: Int, _ rgb: [UInt8], _ quality: Int) throws -> [UInt8]
 
-/// One `--random-mm-bucket-config` entry: an (H, W, T) shape and its probability. T = 1 is an image.
-public struct MMBucket: Sendable, Equatable {
-    public var height: Int
-    public var width: Int
-    public var frames: Int
-    public var probability: Double
-}
-
 /// The `random-mm` dataset (vllm-bench-compat.md §5.2): the `random` text, plus per request a number
 /// of random-noise images drawn from the bucket config, JPEG quality 75, as base64 data URLs.
 public struct RandomMMDataset: Sendable {

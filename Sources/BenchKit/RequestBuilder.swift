@@ -1,13 +1,4 @@
 import OpenAIAPI
-/// Request API shape (`--backend`).
-public enum Backend: String, Sendable, CaseIterable {
-    /// `/v1/completions` (`openai`, `vllm`).
-    case openai, vllm
-    /// `/v1/chat/completions`.
-    case openaiChat = "openai-chat"
-
-    public var isChat: Bool { self == .openaiChat }
-}
 
 /// Builds request bodies exactly as `endpoint_request_func.py` (latest) does
 /// (vllm-bench-compat.md §4.1).

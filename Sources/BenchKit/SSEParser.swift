@@ -1,11 +1,3 @@
-/// One dispatched Server-Sent Event relevant to OpenAI streams.
-public enum SSEEvent: Equatable, Sendable {
-    /// The event's data (its `data:` lines joined by "\n"), e.g. a chunk's JSON bytes.
-    case data([UInt8])
-    /// `data: [DONE]`.
-    case done
-}
-
 /// Incremental SSE decoder (WHATWG event-stream rules, restricted to `data:` fields) that is robust
 /// to arbitrary network splits and coalesced reads: bytes may be fed in any pieces, including one
 /// byte at a time or many events at once. Lines end in LF, CRLF or CR; a blank line dispatches the

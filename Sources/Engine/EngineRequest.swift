@@ -37,42 +37,6 @@ public struct EngineRequest: Sendable {
     }
 }
 
-/// What one engine step produced for one sequence. Delivered on the engine thread, in order.
-public struct SequenceOutput: Sendable, Equatable {
-    /// New visible text (may be empty: a held-back stop-string prefix, EOS, or the final output).
-    public var text: String
-    /// The token generated this step, if any (`nil` for aborted/failed outputs).
-    public var tokenID: Int32?
-    /// True for the first output of the sequence (the one after prefill).
-    public var isFirst: Bool
-    public var finishReason: EngineFinishReason?
-    public var stopReason: EngineStopReason?
-    public var promptTokens: Int
-    /// Tokens generated so far, this step's included.
-    public var completionTokens: Int
-    /// For `.error` finishes: what went wrong.
-    public var errorMessage: String?
-
-    public var isFinished: Bool { finishReason != nil }
-}
-
-/// Why `Engine.submit` refused a request.
-public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The waiting queue holds `limit` requests already (`--max-waiting-requests`); retry later (HTTP 503).
-    case queueFull(limit: Int)
-    /// The engine is shutting down or stopped.
-    case shuttingDown
-
-    public var description: String {
-        switch self {
-        case .queueFull(let limit):
-            "The server is overloaded: \(limit) requests are already waiting. Retry later."
-        case .shuttingDown:
-            "The server is shutting down."
-        }
-    }
-}
-
 /// Identifies a submitted request, for `Engine.abort`.
 public struct EngineTicket: Hashable, Sendable {
     public let rawValue: UInt64

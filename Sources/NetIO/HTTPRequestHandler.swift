@@ -8,16 +8,3 @@ import HTTPCore
 public protocol HTTPRequestHandler: Sendable {
     func handle(_ request: HTTPRequest, responder: HTTPResponder)
 }
-
-/// An `HTTPRequestHandler` made from a closure.
-public struct HTTPClosureHandler: HTTPRequestHandler {
-    let body: @Sendable (HTTPRequest, HTTPResponder) -> Void
-
-    public init(_ body: @escaping @Sendable (HTTPRequest, HTTPResponder) -> Void) {
-        self.body = body
-    }
-
-    public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
-        body(request, responder)
-    }
-}

@@ -106,11 +106,3 @@ public struct ServerConfiguration: Sendable {
         return min(max(shortest / 4, .milliseconds(5)), .seconds(1))
     }
 }
-
-/// See `ServerConfiguration.peerEOFWhileResponding`.
-public enum PeerEOFPolicy: Sendable, Equatable {
-    /// Treat EOF as a half-close: finish the response, then close.
-    case finishResponse
-    /// Treat EOF as the client leaving: abort the response (`onClose` fires) and close.
-    case abort
-}

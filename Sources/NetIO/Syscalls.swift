@@ -39,21 +39,6 @@ enum Sys {
     static let MSG_NOSIGNAL = Int32(Glibc.MSG_NOSIGNAL)
 }
 
-/// A failed system call: the call's name and `errno`.
-public struct SystemError: Error, Sendable, CustomStringConvertible {
-    public var call: String
-    public var errno: Int32
-
-    public init(_ call: String, errno: Int32) {
-        self.call = call
-        self.errno = errno
-    }
-
-    public var description: String {
-        "\(call) failed: \(String(cString: strerror(errno))) (errno \(errno))"
-    }
-}
-
 /// Retries `body` while it fails with EINTR; returns its result (which may be -1 with `errno` set).
 @inline(__always)
 func retryingEINTR<T: FixedWidthInteger>(_ body: () -> T) -> T {

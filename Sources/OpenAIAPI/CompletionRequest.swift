@@ -1,9 +1,3 @@
-/// The prompt of a legacy completion: text, or token ids (openai-api.md §3).
-public enum PromptInput: Sendable, Equatable {
-    case text(String)
-    case tokenIDs([Int])
-}
-
 /// A validated `POST /v1/completions` body (vLLM `CompletionRequest`). Only one prompt is supported:
 /// a string, a token-id list, or a one-element list of either. `max_tokens` defaults to 16.
 public struct CompletionRequest: Sendable, Equatable {

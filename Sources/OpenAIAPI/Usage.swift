@@ -23,28 +23,3 @@ public struct Usage: Sendable, Equatable {
         out.append(UInt8(ascii: "}"))
     }
 }
-
-/// Why a choice ended (vLLM `FinishReason` values as sent on the wire).
-public enum FinishReason: String, Sendable, Equatable {
-    /// EOS token or a stop string / stop token.
-    case stop
-    /// The token cap (`max_tokens`) or the context end.
-    case length
-    /// The request was aborted.
-    case abort
-}
-
-/// vLLM's `stop_reason`: the stop string or stop token id that ended the choice; nil (`null`) for EOS/length.
-public enum StopReason: Sendable, Equatable {
-    case string(String)
-    case tokenID(Int)
-
-    /// Appends the JSON value, `null` for nil.
-    static func append(_ r: StopReason?, to out: inout [UInt8]) {
-        switch r {
-        case nil: JSONWriter.appendRaw("null", to: &out)
-        case .string(let s)?: JSONWriter.appendString(s, to: &out)
-        case .tokenID(let id)?: JSONWriter.appendInt(id, to: &out)
-        }
-    }
-}

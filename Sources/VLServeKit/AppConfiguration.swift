@@ -50,7 +50,3 @@ public struct AppConfiguration: Sendable {
     /// The name put in responses.
     public var primaryModelName: String { servedModelNames[0] }
 }
-
-public enum VLServeVersion {
-    public static let current = "0.1.0"
-}

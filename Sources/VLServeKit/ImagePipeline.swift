@@ -3,17 +3,6 @@ import Foundation
 import OpenAIAPI
 import VisionCore
 
-/// An image part of a request: its URL and the request path of that URL (for error `param`s).
-public struct ImageReference: Sendable, Equatable {
-    public var url: String
-    public var param: String
-
-    public init(url: String, param: String) {
-        self.url = url
-        self.param = param
-    }
-}
-
 /// Fetch → decode → Qwen2.5-VL preprocess for every image of a request (blocking: runs on the
 /// `WorkerPool`), through the `ImageCache`: an image whose encoder output is cached is neither decoded nor
 /// preprocessed nor encoded again. Errors are 400s naming the failing part.

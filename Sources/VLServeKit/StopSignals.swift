@@ -2,12 +2,6 @@
 import Glibc
 #endif
 
-/// What tells a running server to stop.
-public protocol StopSignalSource: Sendable {
-    /// Blocks the calling thread until the server should stop; returns the signal number that asked for it.
-    func waitForStop() -> Int32
-}
-
 /// Process signals received with `sigwait(3)` (SIGINT and SIGTERM for `vlserve serve`).
 ///
 /// `install` blocks the signals in the calling thread and resets them to their default action. Call it

@@ -21,7 +21,7 @@ struct CompareCommand: AsyncParsableCommand {
         """)
 
     @Option(help: "Path of the vlserve binary (default: next to vlbench, else .build/release/vlserve).") var vlserve: String?
-    @Option(name: .customLong("conv-impls"), help: "Comma list of Conv3d implementations; one variant each (--conv-impl X).") var convImpls: String?
+    @Option(name: .customLong("conv-impls"), help: "Comma list of Conv3d implementations (\(ServerVariant.convImplementationNames.joined(separator: ", "))); one variant each (--conv-impl X).") var convImpls: String?
     @Option(help: "A variant as NAME=FLAGS (e.g. \"batch8=--max-num-seqs 8\"); repeatable.") var variant: [String] = []
     @Option(name: .customLong("server-args"), help: "Flags passed to every vlserve variant (quoted; write --server-args=\"--flag value\" since the value starts with --).") var serverArgs: String = ""
     @Option(name: .customLong("output-dir"), help: "Where the JSON files, server logs, report.md and chart.svg go (default results/compare-<date>).") var outputDir: String?
@@ -30,13 +30,27 @@ struct CompareCommand: AsyncParsableCommand {
 
     @OptionGroup var args: ServeArguments
 
-    func run() async throws {
-        var variants = convImpls.map(ServerVariant.convImpls) ?? []
-        variants += variant.map(ServerVariant.parse)
+    /// The variants to run: one per `--conv-impls` name, then the `--variant`s.
+    func variants() throws -> [ServerVariant] {
+        do throws(FlagError) {
+            return try (convImpls.map { list throws(FlagError) in try ServerVariant.convImpls(list) } ?? [])
+                + variant.map(ServerVariant.parse)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// Rejected values are reported with this command's usage, before anything runs.
+    func validate() throws {
+        let variants = try variants()
         guard !variants.isEmpty else { throw ValidationError("give --conv-impls or at least one --variant") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         let names = variants.map(\.name)
         guard Set(names).count == names.count else { throw ValidationError("variant names must differ: \(names)") }
+    }
+
+    func run() async throws {
+        let variants = try variants()
         var o = try args.options()
         o.disableProgress = true
         ServerProcess.installSignalCleanup()

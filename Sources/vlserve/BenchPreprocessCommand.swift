@@ -26,7 +26,7 @@ struct BenchPreprocessCommand: ParsableCommand {
 
     @Option(name: .customLong("frames-per-patch"),
             help: "Temporal frames written per patch row: 2 (transformers' [N, 1176]) or 1 (the folded patch embedding's [N, 588], the server's path with --conv-impl folded).")
-    var framesPerPatch = 2
+    var framesPerPatch = FramesPerPatch.two
 
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
@@ -34,7 +34,6 @@ struct BenchPreprocessCommand: ParsableCommand {
     func validate() throws {
         if iterations <= 0 { throw ValidationError("--iterations must be positive") }
         if threads <= 0 { throw ValidationError("--threads must be positive") }
-        if framesPerPatch != 1 && framesPerPatch != 2 { throw ValidationError("--frames-per-patch must be 1 or 2") }
     }
 
     func run() throws {
@@ -43,7 +42,7 @@ struct BenchPreprocessCommand: ParsableCommand {
         }
         let config = (try? PreprocessorConfig.load(modelDirectory: modelDir)) ?? .qwen25VLDefault
         let report = try PreprocessBenchmark.report(image: image, bytes: [UInt8](data), iterations: iterations,
-                                                    threads: threads, config: config, framesPerPatch: framesPerPatch)
+                                                    threads: threads, config: config, framesPerPatch: framesPerPatch.rawValue)
         print(json ? try report.jsonLine() : report.table)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VisionCore
+import VLServeKit
 
 /// `vlserve encode`: image file -> pixel_values, image_grid_thw and patch_embeds in a .safetensors file.
 struct EncodeCommand: ParsableCommand {

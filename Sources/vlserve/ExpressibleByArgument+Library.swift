@@ -1,7 +1,9 @@
 import ArgumentParser
 import VisionCore
+import VLServeKit
 
-// A fixed-choice flag whose type lives in a library: the argument parser rejects other values and lists the
-// choices in --help. VisionCore does not depend on ArgumentParser, hence the conformance here (same package,
+// Fixed-choice flags whose types live in a library: the argument parser rejects other values and lists the
+// choices in --help. The libraries do not depend on ArgumentParser, hence the conformances here (same package,
 // so not @retroactive).
 extension Conv3dImplementation: ExpressibleByArgument {}
+extension VisionEncoderScope: ExpressibleByArgument {}

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Engine
 import Observability
 
 /// `--log-level`: `LogLevel` by name. A wrapper rather than a conformance of `LogLevel` itself, whose raw

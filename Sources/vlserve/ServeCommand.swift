@@ -1,7 +1,5 @@
 import ArgumentParser
-import Engine
 import Foundation
-import NetIO
 import Observability
 import VisionCore
 import VLServeKit
@@ -18,23 +16,26 @@ struct ServeCommand: ParsableCommand {
             the server alone. SIGINT/SIGTERM turn /health to 503, stop accepting (after --readiness-grace), let streams finish within --drain-timeout, exit 0.
             """)
 
+    /// The defaults, shown by `--help`.
+    static let defaults = ServeFlags()
+
     // MARK: Network
-    @Option(help: "Address to bind.") var host = "127.0.0.1"
-    @Option(help: "TCP port (0 picks a free one).") var port = 8000
+    @Option(help: "Address to bind.") var host = Self.defaults.host
+    @Option(help: "TCP port (0 picks a free one).") var port = Self.defaults.port
     @Option(name: .customLong("event-loops"), help: "HTTP event-loop threads (default: online cores).")
     var eventLoops: Int?
     @Option(name: .customLong("drain-timeout"), help: "Seconds to let streams finish on SIGINT/SIGTERM.")
-    var drainTimeout: Double = 30
+    var drainTimeout = Self.defaults.drainTimeout
     @Option(name: .customLong("readiness-grace"),
             help: "Seconds after SIGINT/SIGTERM during which /health answers 503 but the server still accepts and serves, so a balancer's health check takes it out before its listener closes (0: close at once; in Kubernetes use a preStop sleep instead).")
-    var readinessGrace: Double = 0
+    var readinessGrace = Self.defaults.readinessGrace
     @Option(name: .customLong("client-eof"),
             help: "A client that closes its sending side while its response is pending: abort (as vLLM: the request is cancelled) or finish (treat it as a half-close and still answer).")
     var clientEOF = ClientEOF.abort
 
     // MARK: Model
     @Option(name: .customLong("model-dir"), help: "Directory with config.json (and optionally preprocessor_config.json, safetensors).")
-    var modelDir = "models/qwen2.5-vl-7b"
+    var modelDir = Self.defaults.modelDirectory
     @Option(name: .customLong("served-model-name"), parsing: .upToNextOption,
             help: "Model name(s) accepted in requests and listed by /v1/models (default: the model directory's name).")
     var servedModelName: [String] = []
@@ -45,11 +46,11 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Directory (or file) with a Hugging Face tokenizer.json (default: the model directory's if it has one, else the built-in stub vocabulary).")
     var tokenizer: String?
     @Option(name: .customLong("conv-impl"), help: "Conv3d implementation of the patch embedding.")
-    var convImpl = Conv3dImplementation.auto
+    var convImpl = Self.defaults.convImplementation
 
     @Option(name: .customLong("vision-encoder"),
             help: "patch-embed (the Conv3d patch embedding only; the stub decoder stands in for the rest) or full (the whole vision tower, --vit-* operators).")
-    var visionEncoder: VisionEncoderScope = .patchEmbed
+    var visionEncoder = Self.defaults.visionEncoder
 
     // MARK: Vision GEMMs
     @OptionGroup(title: "Vision GEMMs") var gemm: GemmOptions
@@ -57,51 +58,51 @@ struct ServeCommand: ParsableCommand {
 
     // MARK: Cost model
     @Option(name: .customLong("decode-step-ms"), help: "Simulated time of one decode step, ms.")
-    var decodeStepMs = CostModel.defaultDecodeStepMs
+    var decodeStepMs = Self.defaults.decodeStepMs
     @Option(name: [.customLong("decode-ms-per-seq"), .customLong("per-seq-ms")],
             help: "Simulated extra decode time per running sequence, ms.")
-    var perSeqMs = CostModel.defaultPerSequenceMs
+    var perSeqMs = Self.defaults.perSequenceMs
     @Option(name: .customLong("prefill-ms-per-1k-tokens"), help: "Simulated prefill time per 1000 prompt tokens, ms.")
-    var prefillMsPer1kTokens = CostModel.defaultPrefillMsPer1kTokens
+    var prefillMsPer1kTokens = Self.defaults.prefillMsPer1kTokens
     @Option(name: .customLong("memory-trim-interval"),
             help: "Least seconds between two malloc_trim calls that return freed memory to the OS when the engine goes idle (0 = off).")
-    var memoryTrimInterval = 5.0
+    var memoryTrimInterval = Self.defaults.memoryTrimInterval
     @Option(name: .customLong("eos-interval"), help: "Mean tokens between EOS draws of the stub decoder (without ignore_eos).")
-    var eosInterval: UInt64 = 128
+    var eosInterval = Self.defaults.eosInterval
 
     // MARK: Limits
     @Option(name: .customLong("max-num-seqs"), help: "Most sequences in the running batch.")
-    var maxNumSeqs = 256
+    var maxNumSeqs = Self.defaults.maxNumSeqs
     @Option(name: .customLong("max-num-batched-tokens"), help: "Token budget per engine step (prefill + one per decoding sequence).")
-    var maxNumBatchedTokens = 8192
+    var maxNumBatchedTokens = Self.defaults.maxNumBatchedTokens
     @Option(name: .customLong("max-patches-per-step"), help: "Patch rows per batched patch embedding.")
-    var maxPatchesPerStep = 16384
+    var maxPatchesPerStep = Self.defaults.maxPatchesPerStep
     @Option(name: .customLong("max-waiting-requests"), help: "Requests allowed to wait; more get 503 + Retry-After.")
-    var maxWaitingRequests = 4096
+    var maxWaitingRequests = Self.defaults.maxWaitingRequests
     @Option(name: .customLong("max-model-len"), help: "Context window: prompt (image tokens included) + output tokens.")
-    var maxModelLen = 32768
+    var maxModelLen = Self.defaults.maxModelLen
     @Option(name: .customLong("block-size"), help: "Tokens per block of the simulated KV cache (vllm:kv_cache_usage_perc).")
-    var blockSize = EngineConfiguration.defaultBlockSize
+    var blockSize = Self.defaults.blockSize
     @Option(name: .customLong("num-gpu-blocks-override"),
             help: "Blocks of the simulated KV cache; when full, new requests wait and the newest running one is preempted.")
-    var numGPUBlocks = EngineConfiguration.defaultKVCacheBlocks
+    var numGPUBlocks = Self.defaults.kvCacheBlocks
     @Option(name: .customLong("limit-mm-per-prompt"), help: "Images per request, as vLLM: '{\"image\": N}' or N.")
-    var limitMMPerPrompt = "{\"image\": 999}"
+    var limitMMPerPrompt = Self.defaults.limitMMPerPrompt
     @Option(name: .customLong("max-pixels"), help: "Override preprocessor_config.json's max_pixels (resize budget).")
     var maxPixels: Int?
     @Option(name: .customLong("min-pixels"), help: "Override preprocessor_config.json's min_pixels.")
     var minPixels: Int?
     @Option(name: .customLong("max-image-decode-pixels"), help: "Most pixels an image may declare before decoding.")
-    var maxImageDecodePixels = 89_478_485
+    var maxImageDecodePixels = Self.defaults.maxImageDecodePixels
     @Option(name: .customLong("max-media-bytes"), help: "Most encoded bytes per image.")
-    var maxMediaBytes = 20 << 20
+    var maxMediaBytes = Self.defaults.maxMediaBytes
     @Option(name: .customLong("media-fetch-timeout"), help: "Timeout of an http:// image fetch, seconds.")
-    var mediaFetchTimeout: Double = 5
+    var mediaFetchTimeout = Self.defaults.mediaFetchTimeout
     @Option(name: .customLong("image-threads"), help: "Image fetch/decode/preprocess threads (default: online cores).")
     var imageThreads: Int?
     @Option(name: .customLong("mm-processor-cache-gb"), parsing: .unconditional,
             help: "GiB of the image cache, as vLLM's flag: pixel values and encoder outputs by image content (SHA-256) and configuration; a repeated image skips decoding, preprocessing and encoding (0 = off).")
-    var mmProcessorCacheGB = "\(AppConfiguration.defaultMMProcessorCacheGiB)"
+    var mmProcessorCacheGB = Self.defaults.mmProcessorCacheGB
 
     // MARK: Access
     @Option(name: .customLong("api-key"), parsing: .upToNextOption,
@@ -115,41 +116,57 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("log-level"), help: "Least level logged (warn is accepted for warning).")
     var logLevel = LogLevelArgument.info
 
+    /// The flag values as given (`ServeFlags.validate()` checks them).
+    var flags: ServeFlags {
+        var f = ServeFlags()
+        f.host = host
+        f.port = port
+        f.eventLoops = eventLoops
+        f.drainTimeout = drainTimeout
+        f.readinessGrace = readinessGrace
+        f.peerEOFWhileResponding = clientEOF.policy
+        f.modelDirectory = modelDir
+        f.servedModelNames = servedModelName
+        f.modelRoot = modelRoot
+        f.weights = weights
+        f.tokenizer = tokenizer
+        f.convImplementation = convImpl
+        f.visionEncoder = visionEncoder
+        f.dtype = gemm.dtype
+        f.gemmBackend = gemm.gemmBackend
+        f.towerOperators = operators.options(gemm: .openblasFloat32)
+        f.decodeStepMs = decodeStepMs
+        f.perSequenceMs = perSeqMs
+        f.prefillMsPer1kTokens = prefillMsPer1kTokens
+        f.memoryTrimInterval = memoryTrimInterval
+        f.eosInterval = eosInterval
+        f.maxNumSeqs = maxNumSeqs
+        f.maxNumBatchedTokens = maxNumBatchedTokens
+        f.maxPatchesPerStep = maxPatchesPerStep
+        f.maxWaitingRequests = maxWaitingRequests
+        f.maxModelLen = maxModelLen
+        f.blockSize = blockSize
+        f.kvCacheBlocks = numGPUBlocks
+        f.limitMMPerPrompt = limitMMPerPrompt
+        f.maxPixels = maxPixels
+        f.minPixels = minPixels
+        f.maxImageDecodePixels = maxImageDecodePixels
+        f.maxMediaBytes = maxMediaBytes
+        f.mediaFetchTimeout = mediaFetchTimeout
+        f.imageThreads = imageThreads
+        f.mmProcessorCacheGB = mmProcessorCacheGB
+        f.apiKeys = apiKey
+        f.allowedLocalMediaPath = allowedLocalMediaPath
+        f.allowedMediaDomains = allowedMediaDomains
+        return f
+    }
+
+    /// Rejected values are reported with this command's usage, before anything runs.
     func validate() throws {
         do throws(FlagValueError) {
-            _ = try AppConfiguration.imageLimit(parsing: limitMMPerPrompt)
-            _ = try AppConfiguration.cacheGiB(parsing: mmProcessorCacheGB)
+            try flags.validate()
         } catch {
             throw ValidationError(error.description)
-        }
-        if let path = allowedLocalMediaPath {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw ValidationError("--allowed-local-media-path \(path) is not an existing directory")
-            }
-        }
-        for (name, value) in [("--decode-step-ms", decodeStepMs), ("--decode-ms-per-seq", perSeqMs),
-                              ("--prefill-ms-per-1k-tokens", prefillMsPer1kTokens), ("--drain-timeout", drainTimeout),
-                              ("--readiness-grace", readinessGrace),
-                              ("--memory-trim-interval", memoryTrimInterval)]
-        where value < 0 || !value.isFinite {
-            throw ValidationError("\(name) must be a non-negative number, got \(value)")
-        }
-        for (name, value) in [("--max-num-seqs", maxNumSeqs), ("--max-model-len", maxModelLen),
-                              ("--max-num-batched-tokens", maxNumBatchedTokens), ("--max-patches-per-step", maxPatchesPerStep),
-                              ("--block-size", blockSize), ("--num-gpu-blocks-override", numGPUBlocks)]
-        where value < 1 {
-            throw ValidationError("\(name) must be at least 1, got \(value)")
-        }
-        if visionEncoder == .full && convImpl != .auto {
-            throw ValidationError("--conv-impl \(convImpl.rawValue) applies to --vision-encoder patch-embed; the whole tower "
-                + "embeds patches with its own exact GEMM (drop --conv-impl, or use --vision-encoder patch-embed)")
-        }
-        // As vLLM: the whole context of one request must fit the KV cache.
-        if maxModelLen > blockSize * numGPUBlocks {
-            throw ValidationError("--max-model-len \(maxModelLen) is larger than the simulated KV cache holds "
-                + "(\(numGPUBlocks) blocks x \(blockSize) tokens = \(blockSize * numGPUBlocks)); lower --max-model-len or raise "
-                + "--num-gpu-blocks-override")
         }
     }
 
@@ -157,59 +174,23 @@ struct ServeCommand: ParsableCommand {
         // Before any thread starts, so that every thread inherits the blocked stop signals.
         let stopSignals = StopSignals.install()
         let logger = Logger(label: "vlserve", minimumLevel: logLevel.level)
+        let flags = self.flags
+        VisionThreads.set(gemm.visionThreads ?? VisionThreads.defaultCount)
         let vlserver: VLServer
         do {
-            vlserver = try VLServer.load(try options(logger: logger), logger: logger)
+            let options = try ServeOptions(flags: flags, environment: ProcessInfo.processInfo.environment, logger: logger)
+            vlserver = try VLServer.load(options, logger: logger)
         } catch {
             logger.error("startup failed: \(error)")
             throw ExitCode.failure
         }
-        let lifecycle = ServeLifecycle(server: vlserver, host: host, drainTimeout: .milliseconds(Int64(drainTimeout * 1000)),
-                                       readinessGrace: .milliseconds(Int64(readinessGrace * 1000)), logger: logger)
+        let lifecycle = ServeLifecycle(server: vlserver, host: flags.host, drainTimeout: flags.drainDuration,
+                                       readinessGrace: flags.readinessGraceDuration, logger: logger)
         do {
             try lifecycle.start()
         } catch {
             throw ExitCode.failure
         }
         _ = lifecycle.waitForStopThenShutdown(stopSignals)
-    }
-
-    /// The flags as the server's configuration.
-    private func options(logger: Logger) throws -> ServeOptions {
-        var keys = apiKey
-        if keys.isEmpty, let environment = ProcessInfo.processInfo.environment["VLSERVE_API_KEY"], !environment.isEmpty {
-            keys = [environment]
-        }
-        let media = MediaOptions(allowedLocalMediaPath: allowedLocalMediaPath, allowedMediaDomains: allowedMediaDomains,
-                                 fetchTimeoutSeconds: mediaFetchTimeout, maxMediaBytes: maxMediaBytes,
-                                 maxDecodedPixels: maxImageDecodePixels)
-        let names = servedModelName.isEmpty ? [(modelDir as NSString).lastPathComponent] : servedModelName
-        let app = AppConfiguration(servedModelNames: names,
-                                   modelRoot: modelRoot ?? AppConfiguration.defaultModelRoot(modelDirectory: modelDir),
-                                   maxModelLen: maxModelLen,
-                                   maxImagesPerPrompt: try AppConfiguration.imageLimit(parsing: limitMMPerPrompt),
-                                   apiKeys: keys, media: media,
-                                   mmProcessorCacheGiB: try AppConfiguration.cacheGiB(parsing: mmProcessorCacheGB),
-                                   createdAt: Int(Date().timeIntervalSince1970))
-        let engine = EngineConfiguration(modelName: names[0], maxNumSeqs: maxNumSeqs, maxNumBatchedTokens: maxNumBatchedTokens,
-                                         maxPatchesPerStep: maxPatchesPerStep, maxWaitingRequests: maxWaitingRequests,
-                                         maxModelLen: maxModelLen,
-                                         costModel: CostModel(decodeStepMs: decodeStepMs, perSequenceMs: perSeqMs,
-                                                              prefillMsPer1kTokens: prefillMsPer1kTokens),
-                                         eosInterval: eosInterval, blockSize: blockSize, kvCacheBlocks: numGPUBlocks)
-        let httpLogger = logger.with(label: "http")
-        let server = ServerConfiguration(host: host, port: port, eventLoopCount: eventLoops ?? ServerConfiguration.onlineCores,
-                                         peerEOFWhileResponding: clientEOF.policy,
-                                         log: { line in httpLogger.warning(line) })
-        VisionThreads.set(gemm.visionThreads ?? VisionThreads.defaultCount)
-        var options = ServeOptions(server: server, app: app, engine: engine, modelDirectory: modelDir, weightsPath: weights,
-                                   convImplementation: convImpl, maxPixels: maxPixels, minPixels: minPixels,
-                                   preprocessThreads: imageThreads ?? ServerConfiguration.onlineCores,
-                                   memoryTrimInterval: memoryTrimInterval)
-        options.dtype = gemm.dtype
-        options.gemmBackend = gemm.gemmBackend
-        options.tokenizerPath = tokenizer
-        if visionEncoder == .full { options.tower = operators.options(gemm: .openblasFloat32) }
-        return options
     }
 }

@@ -128,9 +128,13 @@ import Testing
         #expect(p["b"] == 150)
     }
 
-    @Test func variantParsing() {
-        #expect(ServerVariant.convImpls("direct, im2col,gemm").map(\.arguments) ==
+    @Test func variantParsing() throws {
+        #expect(try ServerVariant.convImpls("direct, im2col,gemm").map(\.arguments) ==
             [["--conv-impl", "direct"], ["--conv-impl", "im2col"], ["--conv-impl", "gemm"]])
+        #expect(throws: FlagError("--conv-impls: 'gem' is not a Conv3d implementation; use a comma list of direct, conv, "
+                                      + "im2col, gemm, auto, folded")) {
+            try ServerVariant.convImpls("direct,gem")
+        }
         #expect(ServerVariant.parse("small=--max-num-seqs 8 --log-level 'warning'") ==
             ServerVariant(name: "small", arguments: ["--max-num-seqs", "8", "--log-level", "warning"]))
         #expect(ServerVariant.parse("--max-num-seqs 8").name == "--max-num-seqs 8")

@@ -137,7 +137,7 @@ func chatOptions(port: Int, prompts: Int) -> BenchmarkOptions {
         var o = chatOptions(port: 0, prompts: 6)
         o.requestRate = .infinity
         var cmp = VariantComparison(vlservePath: bin, commonServerArguments: ["--model-dir", modelDir, "--decode-step-ms", "1"],
-                                    variants: ServerVariant.convImpls("im2col") + [ServerVariant.parse("bad=--conv-impl nonsense")]
+                                    variants: try ServerVariant.convImpls("im2col") + [ServerVariant.parse("bad=--conv-impl nonsense")]
                                         + ServerVariant.convImpls("gemm"),
                                     outputDir: out, benchmark: o, repeats: 2)
         cmp.healthTimeout = 120

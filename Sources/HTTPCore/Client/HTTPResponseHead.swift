@@ -30,27 +30,3 @@ extension Substring {
         return s
     }
 }
-
-/// Why a response could not be parsed. After any error the connection must be closed.
-public struct HTTPResponseParseError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Kind: Sendable, Hashable {
-        case headTooLarge, tooManyHeaders, invalidStatusLine, unsupportedVersion, invalidHeader
-        case invalidContentLength, unsupportedTransferEncoding, invalidChunkSize
-        case invalidChunkTerminator, bodyTooLarge, truncatedBody, truncatedHead, unexpectedData
-    }
-    public var kind: Kind
-    public var reason: String
-    public init(_ kind: Kind, _ reason: String) { self.kind = kind; self.reason = reason }
-    public var description: String { "invalid HTTP response: \(reason)" }
-}
-
-/// Size limits the response parser enforces.
-public struct HTTPResponseParserLimits: Sendable {
-    /// Status line plus headers, bytes. Default 64 KiB.
-    public var maxHeadBytes: Int = 64 << 10
-    /// Header field count. Default 200.
-    public var maxHeaderCount: Int = 200
-    /// Decoded body bytes per response. Default 1 GiB.
-    public var maxBodyBytes: Int = 1 << 30
-    public init() {}
-}

@@ -7,11 +7,3 @@ public enum GemmBackend: String, CaseIterable, Sendable, Codable {
     /// into the layout the primitive prefers.
     case onednn
 }
-
-/// `--gemm-backend`: `auto` is `openblas` for float32 (the baseline users compare against) and `onednn`
-/// for bfloat16.
-public enum GemmBackendChoice: String, CaseIterable, Sendable {
-    case auto
-    case openblas
-    case onednn
-}

@@ -6,11 +6,3 @@ public enum GemmDType: String, CaseIterable, Sendable, Codable {
     /// output: what torch's bf16 `F.linear` computes on CPU (oneDNN underneath).
     case bfloat16
 }
-
-/// `--dtype`: vLLM's flag. `auto` is bfloat16 when the checkpoint's weights are bfloat16 and the CPU runs
-/// bfloat16 natively (`CPUFeatures.nativeBF16`), else float32.
-public enum DTypeChoice: String, CaseIterable, Sendable {
-    case auto
-    case float32
-    case bfloat16
-}

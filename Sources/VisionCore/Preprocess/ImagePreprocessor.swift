@@ -1,28 +1,3 @@
-/// Why encoded image bytes could not be turned into `pixel_values`: a decoding or a preprocessing error.
-public enum ImageInputError: Error, Sendable, CustomStringConvertible, Equatable {
-    case decoding(ImageDecodingError)
-    case preprocessing(PreprocessingError)
-
-    public var description: String {
-        switch self {
-        case let .decoding(e): return e.description
-        case let .preprocessing(e): return e.description
-        }
-    }
-}
-
-/// Wall-clock time of each phase of `ImagePreprocessor.preprocess(encoded:)`, in seconds.
-public struct PreprocessTiming: Sendable, Equatable {
-    /// Header check and JPEG/PNG decoding to RGB8.
-    public var decodeSeconds: Double = 0
-    /// smart_resize and the bicubic resize.
-    public var resizeSeconds: Double = 0
-    /// Rescale, normalise, frame duplication and patchify.
-    public var patchifySeconds: Double = 0
-    public var totalSeconds: Double { decodeSeconds + resizeSeconds + patchifySeconds }
-    public init() {}
-}
-
 /// Qwen2.5-VL image preprocessing, bit-exact with transformers 5.24 `Qwen2VLImageProcessorPil` for an
 /// RGB8 input: smart_resize (factor `patchSize * mergeSize`) -> Pillow bicubic resize -> rescale and
 /// normalise in float32 -> duplicate to `temporalPatchSize` frames -> `pixel_values [N, 1176]` in

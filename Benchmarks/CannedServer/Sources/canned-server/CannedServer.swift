@@ -115,14 +115,17 @@ struct ChatRequest: Decodable {
 /// Response bytes in vLLM's shapes with canned text: the token is `" tok"`.
 struct CannedResponse {
     let id: String
-    let model: String
+    /// The request's model name as a JSON string literal (quotes and escapes included), by `JSONEncoder`.
+    let modelJSON: String
     let created: Int
 
     init(model: String) {
         var random = SystemRandomNumberGenerator()
         let hex = String(random.next() as UInt64, radix: 16) + String(random.next() as UInt64, radix: 16)
         id = "chatcmpl-" + String(repeating: "0", count: max(0, 32 - hex.utf8.count)) + hex
-        self.model = model
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        modelJSON = (try? encoder.encode(model)).map { String(decoding: $0, as: UTF8.self) } ?? "\"canned\""
         created = Int(Date().timeIntervalSince1970)
     }
 
@@ -131,8 +134,8 @@ struct CannedResponse {
         let content = String(repeating: " tok", count: tokens)
         var buffer = ByteBuffer()
         buffer.reserveCapacity(640 + content.utf8.count)
-        buffer.writeString(#"{"id":""# + id + #"","object":"chat.completion","created":\#(created),"model":""# + model)
-        buffer.writeString(#"","choices":[{"index":0,"message":{"role":"assistant","content":""# + content)
+        buffer.writeString(#"{"id":""# + id + #"","object":"chat.completion","created":\#(created),"model":"# + modelJSON)
+        buffer.writeString(#","choices":[{"index":0,"message":{"role":"assistant","content":""# + content)
         buffer.writeString(#"","refusal":null,"annotations":null,"audio":null,"function_call":null,"tool_calls":[],"#
             + #""reasoning":null},"logprobs":null,"finish_reason":"length","stop_reason":null,"token_ids":null}],"#
             + #""service_tier":null,"system_fingerprint":null,"usage":{"prompt_tokens":83,"total_tokens":\#(83 + tokens),"#
@@ -144,8 +147,8 @@ struct CannedResponse {
     /// The SSE events of a `tokens`-token stream, one `ByteBuffer` each: role chunk, `tokens - 1`
     /// content chunks, the finish chunk with the last token, `data: [DONE]`.
     func streamEvents(tokens: Int) -> [ByteBuffer] {
-        let head = #"data: {"id":""# + id + #"","object":"chat.completion.chunk","created":\#(created),"model":""#
-            + model + #"","choices":[{"index":0,"delta":"#
+        let head = #"data: {"id":""# + id + #"","object":"chat.completion.chunk","created":\#(created),"model":"#
+            + modelJSON + #","choices":[{"index":0,"delta":"#
         var events: [ByteBuffer] = []
         events.reserveCapacity(tokens + 2)
         func event(_ tail: String) {

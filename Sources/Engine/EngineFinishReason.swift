@@ -9,9 +9,3 @@ public enum EngineFinishReason: String, Sendable, Equatable {
     /// The engine failed the request (e.g. the patch embedding rejected its input).
     case error
 }
-
-/// What ended a `.stop` sequence (vLLM's `stop_reason`): `nil` for EOS.
-public enum EngineStopReason: Sendable, Equatable {
-    case string(String)
-    case tokenID(Int32)
-}
