@@ -119,13 +119,18 @@ struct CannedResponse {
     let modelJSON: String
     let created: Int
 
+    /// One shared encoder, as the server shares its `JSONDecoder` (Foundation's coders are thread-safe).
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return encoder
+    }()
+
     init(model: String) {
         var random = SystemRandomNumberGenerator()
         let hex = String(random.next() as UInt64, radix: 16) + String(random.next() as UInt64, radix: 16)
         id = "chatcmpl-" + String(repeating: "0", count: max(0, 32 - hex.utf8.count)) + hex
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
-        modelJSON = (try? encoder.encode(model)).map { String(decoding: $0, as: UTF8.self) } ?? "\"canned\""
+        modelJSON = (try? CannedResponse.encoder.encode(model)).map { String(decoding: $0, as: UTF8.self) } ?? "\"canned\""
         created = Int(Date().timeIntervalSince1970)
     }
 
