@@ -9,7 +9,7 @@
 //   HTTPCore                     pure HTTP/1.1 request/response parsing and serialisation (no sockets, no JSON)
 //   NetIO                        epoll event loop, non-blocking sockets, HTTP server and client connections
 //   OpenAIAPI                    OpenAI wire format: JSON, request decoding, chunks, error bodies
-//   Observability                logger (one escaped line per call) and Prometheus metrics registry
+//   Observability                logger (one escaped line per call), Prometheus metrics registry, thread names
 //   TextCore                     stub tokenizer and vocabulary, Hugging Face tokenizer.json BPE, Qwen chat
 //                                template, SplitMix64 (no model; reads only tokenizer.json)
 //   Engine                       engine thread, scheduler, stub decoder, cost model (no vision, no HTTP)
@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "VLServeKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "Observability", "TextCore", "Engine",
                                                    "VisionCore", "CKernels"],
                 swiftSettings: swiftSettings),
-        .target(name: "BenchKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "VisionCore", "TextCore"],
+        .target(name: "BenchKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "Observability", "VisionCore", "TextCore"],
                 swiftSettings: swiftSettings),
         .executableTarget(name: "vlserve", dependencies: [
             "VLServeKit", "NetIO", "VisionCore", "Observability", "VLServeBenchmarks",

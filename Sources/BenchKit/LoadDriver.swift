@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Observability
 import HTTPCore
 import NetIO
 
@@ -66,8 +67,10 @@ final class LoadDriver: @unchecked Sendable {
                 self.continuation = cont
                 self.startTime = start
             }
-            let t = Thread { [self] in self.dispatch(offsets: offsets, start: start) }
-            t.name = "vlbench-dispatch"
+            let t = Thread { [self] in
+                ThreadName.setCurrent("vlbench-dispatch")   // `t.name` alone does not reach the OS on Linux
+                self.dispatch(offsets: offsets, start: start)
+            }
             t.start()
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Observability
 
 /// A tqdm-style progress bar on stderr (`45%|████▌     | 90/200 [00:05<00:06, 16.50it/s]`),
 /// redrawn ≤ 10 times per second by its own thread, one tick per finished request.
@@ -21,6 +22,7 @@ final class ProgressBar: @unchecked Sendable {
 
     func start() {
         let t = Thread { [self] in
+            ThreadName.setCurrent("vlbench-progress")   // `t.name` alone does not reach the OS on Linux
             while true {
                 let s: Bool = lock.withLock { stopped }
                 if s { break }
@@ -28,7 +30,6 @@ final class ProgressBar: @unchecked Sendable {
                 usleep(100_000)
             }
         }
-        t.name = "vlbench-progress"
         t.start()
     }
 

@@ -53,7 +53,7 @@ public final class Engine: @unchecked Sendable {
         // The thread holds the engine until `run()` returns; the engine keeps no reference to the
         // thread, so nothing cycles once it has stopped.
         let thread = Thread { [self] in
-            nameCurrentThread("vlserve-engine")   // as top -H shows it; `thread.name` alone does not reach the OS
+            ThreadName.setCurrent("vlserve-engine")   // as top -H shows it; `thread.name` alone does not reach the OS
             self.run()
         }
         thread.name = "vlserve-engine"

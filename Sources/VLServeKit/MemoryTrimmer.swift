@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Observability
 
 // glibc's malloc.h is not in Swift's Glibc module map; bound by symbol name (scalar in, scalar out).
 @_silgen_name("malloc_trim") private func glibc_malloc_trim(_ pad: Int) -> Int32
@@ -37,7 +38,7 @@ public final class MemoryTrimmer: @unchecked Sendable {
         self.minimumInterval = max(0, minimumInterval)
         self.trim = trim
         let thread = Thread { [self] in
-            nameCurrentThread("vlserve-trim")
+            ThreadName.setCurrent("vlserve-trim")
             self.run()
         }
         thread.stackSize = 256 << 10

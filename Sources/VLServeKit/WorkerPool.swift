@@ -1,4 +1,5 @@
 import Foundation
+import Observability
 
 /// A fixed set of dedicated threads (Foundation `Thread`s: not an event loop, not Swift's cooperative
 /// pool) running blocking jobs FIFO: image fetching, decoding and preprocessing.
@@ -15,7 +16,7 @@ public final class WorkerPool: @unchecked Sendable {
         self.threadCount = max(1, threadCount)
         for index in 0..<self.threadCount {
             let thread = Thread { [self] in
-                nameCurrentThread("\(name)-\(index)")
+                ThreadName.setCurrent("\(name)-\(index)")
                 self.work()
             }
             live += 1
