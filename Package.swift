@@ -15,7 +15,8 @@
 //   Engine                       engine thread, scheduler, stub decoder, cost model (no vision, no HTTP)
 //   VLServeKit                   the server application: routes HTTP requests to the API and the engine
 //   BenchKit                     vlbench: datasets, arrival schedule, metrics, reports
-//   VLServeBenchmarks            vlserve bench-*: conv, preprocess, API and tokenizer micro-benchmarks and their reports
+//   VLServeBenchmarks            vlserve bench-*: conv, preprocess (+ cache key), API and tokenizer micro-benchmarks and
+//                                their reports
 //   vlserve, vlbench             executables: argument parsing and wiring only
 import PackageDescription
 
@@ -64,7 +65,7 @@ let package = Package(
             "BenchKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
-        .target(name: "VLServeBenchmarks", dependencies: ["VisionCore", "OpenAIAPI", "TextCore"], swiftSettings: swiftSettings),
+        .target(name: "VLServeBenchmarks", dependencies: ["VisionCore", "OpenAIAPI", "TextCore", "VLServeKit"], swiftSettings: swiftSettings),
         .testTarget(name: "VisionCoreTests", dependencies: ["VisionCore"], exclude: ["Fixtures"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "VLServeBenchmarksTests", dependencies: ["VLServeBenchmarks", "VisionCore", "OpenAIAPI"],

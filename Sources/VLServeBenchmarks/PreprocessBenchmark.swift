@@ -32,14 +32,17 @@ public enum PreprocessBenchmark {
         return samples
     }
 
-    /// Decodes the header of `bytes`, runs `runDetailed` and summarises it as a report naming `image`.
+    /// Decodes the header of `bytes`, runs `runDetailed` and summarises it as a report naming `image`, with the
+    /// image cache's key timed by `CacheKeyBenchmark` on the same bytes.
     public static func report(image: String, bytes: [UInt8], iterations: Int, threads: Int = 1,
                               config: PreprocessorConfig = .qwen25VLDefault,
                               framesPerPatch: Int? = nil) throws -> PreprocessBenchmarkReport {
         let header = try ImageDecoder.readHeader(bytes)
         let samples = try runDetailed(bytes: bytes, iterations: iterations, threads: threads, config: config,
                                       framesPerPatch: framesPerPatch)
-        return PreprocessBenchmarkReport(image: image, header: header, iterations: iterations, threads: threads,
-                                         samples: samples)
+        var report = PreprocessBenchmarkReport(image: image, header: header, iterations: iterations, threads: threads,
+                                               samples: samples)
+        report.cacheKey = CacheKeyBenchmark.run(bytes: bytes, iterations: iterations)
+        return report
     }
 }

@@ -26,9 +26,13 @@ struct PreprocessBenchmarkTests {
         #expect(report.iterations == 2 && report.threads == 1)
         #expect(report.totalMs > 0 && report.decodeMs > 0)
         let lines = report.table.split(separator: "\n")
-        #expect(lines.count == 5)
+        let hashes = report.cacheKey.map(\.implementation)
+        #expect(hashes.first == "reference" && hashes.count >= 1 && hashes.count <= 2)
+        #expect(report.cacheKey.allSatisfy { $0.bytes == bytes.count && $0.milliseconds > 0 })
+        #expect(lines.count == 5 + hashes.count)
+        #expect(lines[5].hasPrefix("  cache key reference"))
         #expect(lines.first == #"dir/a "b".jpg: jpeg 64x48, 2 runs, 1 thread(s)"#)
-        #expect(lines.last?.hasPrefix("  total ") == true && lines.last?.hasSuffix(" ms (median)") == true)
+        #expect(lines[4].hasPrefix("  total ") && lines[4].hasSuffix(" ms (median)"))
 
         // The JSON is valid even for a path with quotes (the old format string was not).
         struct Decoded: Decodable {
@@ -41,15 +45,17 @@ struct PreprocessBenchmarkTests {
             let resize_ms: Double
             let patchify_ms: Double
             let total_ms: Double
+            let cache_key_ms: [String: Double]
         }
         let line = try report.jsonLine()
         let decoded = try JSONDecoder().decode(Decoded.self, from: Data(line.utf8))
         #expect(decoded.image == "dir/a \"b\".jpg" && decoded.width == 64 && decoded.height == 48)
         #expect(decoded.iterations == 2 && decoded.threads == 1)
         #expect(abs(decoded.total_ms - report.totalMs) <= 0.0005)
+        #expect(Set(decoded.cache_key_ms.keys) == Set(hashes))
         let keys = try JSONDecoder().decode([String: AnyKeys].self, from: Data(line.utf8)).keys
         #expect(Set(keys) == ["image", "width", "height", "iterations", "threads", "decode_ms", "resize_ms",
-                              "patchify_ms", "total_ms"])
+                              "patchify_ms", "total_ms", "cache_key_ms"])
     }
 
     /// Medians are per phase over the samples, in milliseconds.
