@@ -11,9 +11,10 @@ import Observability
 ///   weights' identity) followed by the image's encoded bytes as received. A cryptographic hash because a
 ///   collision would serve one user's embeddings for another user's image; the scope because the same bytes
 ///   give other pixels under other preprocessing and other embeddings under another encoder.
-/// - Value (`Entry`): the image's `pixel_values` and grid (t, h, w) once preprocessed, and the encoder's output
-///   (the patch embeddings, or the tower's merged tokens with `--vision-encoder full`) once the engine has
-///   computed it (`storeOutput`, on the engine thread). An entry without an output still saves decoding and
+/// - Value (`Entry`): the image's `pixel_values` and grid (t, h, w) once preprocessed; once the engine has
+///   computed the encoder's output (the patch embeddings, or the tower's merged tokens with `--vision-encoder
+///   full`; `storeOutput`, on the engine thread), the output and the grid replace the pixels, which a hit never
+///   reads again (vLLM keeps the two in separate caches). An entry without an output still saves decoding and
 ///   preprocessing; one with an output saves encoding too.
 /// - Bound: `capacityBytes` (GiB × 2³⁰ of `--mm-processor-cache-gb`; 0 disables). An entry counts its Float
 ///   arrays at 4 bytes a value plus `entryOverheadBytes`; inserting evicts least-recently-used entries until the
@@ -29,7 +30,7 @@ import Observability
 public final class ImageCache: Sendable {
     /// One cached image.
     public struct Entry: Sendable {
-        /// `[patchCount, row]` pixel values as the engine takes them; empty when only the output was stored.
+        /// `[patchCount, row]` pixel values as the engine takes them; empty once the output is stored.
         public var pixelValues: [Float]
         public var gridT: Int
         public var gridH: Int
@@ -119,31 +120,30 @@ public final class ImageCache: Sendable {
         store.withLock { store in store.index[key].map { store.slots[$0].entry } }
     }
 
-    /// Stores a preprocessed image (no-op when disabled or when it alone exceeds the capacity). An existing entry's
-    /// encoder output for the same grid is kept.
+    /// Stores a preprocessed image (no-op when disabled or when it alone exceeds the capacity). An existing entry
+    /// with an encoder output for the same grid (a concurrent miss of the same image) is kept as it is, without the
+    /// pixels.
     public func insert(_ key: ImageCacheKey, pixelValues: [Float], gridT: Int, gridH: Int, gridW: Int) {
         guard isEnabled else { return }
         store.withLock { store in
             var entry = Entry(pixelValues: pixelValues, gridT: gridT, gridH: gridH, gridW: gridW, encoded: nil)
             if let slot = store.index[key], let old = store.slots[slot].entry.encoded,
                store.slots[slot].entry.gridT == gridT, store.slots[slot].entry.gridH == gridH, store.slots[slot].entry.gridW == gridW {
+                entry.pixelValues = []
                 entry.encoded = old
             }
             store.put(key, entry, capacity: capacityBytes)
         }
     }
 
-    /// Records the encoder's output for `key` (the engine thread calls it once it has encoded the image). If the
-    /// entry was evicted meanwhile, a new one holds the output and the grid alone.
+    /// Records the encoder's output for `key` (the engine thread calls it once it has encoded the image): the
+    /// entry becomes the output and the grid alone, its pixels released (a hit skips the encoder, so it never
+    /// reads them), whether or not the entry was still there.
     public func storeOutput(_ key: ImageCacheKey, _ output: EncodedImage, gridT: Int, gridH: Int, gridW: Int) {
         guard isEnabled else { return }
         store.withLock { store in
-            var entry = Entry(pixelValues: [], gridT: gridT, gridH: gridH, gridW: gridW, encoded: output)
-            if let slot = store.index[key] {
-                let old = store.slots[slot].entry
-                if old.gridT == gridT, old.gridH == gridH, old.gridW == gridW { entry.pixelValues = old.pixelValues }
-            }
-            store.put(key, entry, capacity: capacityBytes)
+            store.put(key, Entry(pixelValues: [], gridT: gridT, gridH: gridH, gridW: gridW, encoded: output),
+                      capacity: capacityBytes)
         }
     }
 

@@ -37,22 +37,26 @@ import VisionCore
         #expect(cache.stats.queries == 1 && cache.stats.hits == 1)
     }
 
-    /// The encoder output joins the pixels (counted too), and an output for an evicted entry comes back alone.
-    @Test func storesEncoderOutputsAndCountsTheirBytes() {
+    /// The encoder output replaces the pixels (its bytes counted, theirs released), a concurrent miss's pixels do
+    /// not come back beside it, and an output for an evicted entry comes back alone.
+    @Test func storesEncoderOutputsInPlaceOfThePixels() {
         let cache = ImageCache(capacityBytes: 10_000)
         Self.insert(cache, 1, floats: 100)
+        #expect(cache.stats.bytes == 400 + Self.overhead)
         cache.storeOutput(Self.key(1), EncodedImage(rows: 4, width: 10, values: [Float](repeating: 2, count: 40)),
                           gridT: 1, gridH: 2, gridW: 2)
         let entry = cache.lookup(Self.key(1))
-        #expect(entry?.pixelValues.count == 100 && entry?.encoded?.values.count == 40)
-        #expect(cache.stats.bytes == 560 + Self.overhead)
-        // Re-inserting the pixels (a concurrent miss) keeps the output.
+        #expect(entry?.pixelValues.isEmpty == true && entry?.encoded?.values.count == 40)
+        #expect(entry?.gridT == 1 && entry?.gridH == 2 && entry?.gridW == 2)
+        #expect(cache.stats.bytes == 160 + Self.overhead)
+        // Re-inserting the pixels (a concurrent miss of the same image) keeps the output, without the pixels.
         Self.insert(cache, 1, floats: 100)
-        #expect(cache.peek(Self.key(1))?.encoded?.rows == 4)
+        #expect(cache.peek(Self.key(1))?.encoded?.rows == 4 && cache.peek(Self.key(1))?.pixelValues.isEmpty == true)
+        #expect(cache.stats.bytes == 160 + Self.overhead)
         cache.storeOutput(Self.key(2), EncodedImage(rows: 4, width: 10, values: [Float](repeating: 3, count: 40)),
                           gridT: 1, gridH: 2, gridW: 2)
         #expect(cache.peek(Self.key(2))?.pixelValues.isEmpty == true && cache.peek(Self.key(2))?.encoded?.values.first == 3)
-        #expect(cache.stats.entries == 2 && cache.stats.bytes == 560 + 160 + 2 * Self.overhead)
+        #expect(cache.stats.entries == 2 && cache.stats.bytes == 160 + 160 + 2 * Self.overhead)
     }
 
     @Test func disabledCacheHoldsAndCountsNothing() {
