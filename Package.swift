@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "VLServeKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "Observability", "TextCore", "Engine",
                                                    "VisionCore", "CKernels"],
                 swiftSettings: swiftSettings),
-        .target(name: "BenchKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "Observability", "VisionCore", "TextCore"],
+        .target(name: "BenchKit", dependencies: ["HTTPCore", "NetIO", "OpenAIAPI", "Observability", "ImageCodecs", "TextCore"],
                 swiftSettings: swiftSettings),
         .executableTarget(name: "vlserve", dependencies: [
             "VLServeKit", "NetIO", "VisionCore", "Observability", "VLServeBenchmarks",
@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Observability", "TextCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VLServeKitTests", dependencies: ["VLServeKit", "NetIO", "HTTPCore", "Observability", "TextCore", "Engine"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "BenchKitTests", dependencies: ["BenchKit", "TextCore"], exclude: ["Golden"],
+        .testTarget(name: "BenchKitTests", dependencies: ["BenchKit", "TextCore", "VisionCore"], exclude: ["Golden"],
                     swiftSettings: swiftSettings),
     ]
 )

@@ -49,7 +49,7 @@ public struct BenchmarkOptions: Sendable {
     public var disableProgress = false
     public var compat: CompatMode = .default
     /// Image encoder for random-mm.
-    public var jpegEncoder: JPEGEncodeFunction = visionCoreJPEGEncoder
+    public var jpegEncoder: JPEGEncodeFunction = imageCodecsJPEGEncoder
     /// Per-request total timeout (s); upstream uses 6 hours.
     public var requestTimeout: Double = 6 * 3600
 

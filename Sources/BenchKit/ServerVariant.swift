@@ -1,5 +1,4 @@
 import Foundation
-import VisionCore
 
 /// One server configuration to benchmark: a name and the extra `vlserve serve` flags.
 public struct ServerVariant: Sendable, Equatable {
@@ -7,8 +6,10 @@ public struct ServerVariant: Sendable, Equatable {
     public var arguments: [String]
     public init(name: String, arguments: [String]) { self.name = name; self.arguments = arguments }
 
-    /// The names `--conv-impls` accepts: `vlserve serve --conv-impl`'s choices (`Conv3dImplementation`).
-    public static let convImplementationNames = Conv3dImplementation.allCases.map(\.rawValue)
+    /// The names `--conv-impls` accepts: `vlserve serve --conv-impl`'s choices, in order. A literal copy of
+    /// `VisionCore.Conv3dImplementation.allCases.map(\.rawValue)` (BenchKit does not link VisionCore's GEMM
+    /// stack); BenchKitTests' `ConvImplementationNamesTests` pins the two together.
+    public static let convImplementationNames = ["direct", "conv", "im2col", "gemm", "auto", "folded"]
 
     /// `--conv-impls direct,im2col,gemm` → one variant per implementation (`--conv-impl X`). A name that is not
     /// one of `convImplementationNames` is a `FlagError` that lists them.
