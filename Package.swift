@@ -31,6 +31,7 @@ let package = Package(
         // Libraries for the fuzzing package under Fuzz/ (and for embedding VLServe's layers elsewhere).
         .library(name: "HTTPCore", targets: ["HTTPCore"]),
         .library(name: "OpenAIAPI", targets: ["OpenAIAPI"]),
+        .library(name: "ImageCodecs", targets: ["ImageCodecs"]),
         .library(name: "VisionCore", targets: ["VisionCore"]),
     ],
     dependencies: [

@@ -16,10 +16,10 @@ let package = Package(
                           dependencies: [.product(name: "OpenAIAPI", package: "VLServe")],
                           swiftSettings: fuzzerSettings),
         .executableTarget(name: "FuzzJPEGDecoder",
-                          dependencies: [.product(name: "VisionCore", package: "VLServe")],
+                          dependencies: [.product(name: "ImageCodecs", package: "VLServe")],
                           swiftSettings: fuzzerSettings),
         .executableTarget(name: "FuzzPNGDecoder",
-                          dependencies: [.product(name: "VisionCore", package: "VLServe")],
+                          dependencies: [.product(name: "ImageCodecs", package: "VLServe")],
                           swiftSettings: fuzzerSettings),
     ]
 )

@@ -1,4 +1,4 @@
-import VisionCore
+import ImageCodecs
 
 /// libFuzzer entry for the JPEG path of `ImageDecoder`: the input is forced to start with the JPEG SOI
 /// marker (FF D8) so every execution reaches libjpeg-turbo through the shim. A 0.26-megapixel limit makes

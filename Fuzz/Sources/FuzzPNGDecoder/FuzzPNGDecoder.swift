@@ -1,4 +1,4 @@
-import VisionCore
+import ImageCodecs
 
 /// libFuzzer entry for the PNG path of `ImageDecoder`: the input is forced to start with the 8-byte PNG
 /// signature so every execution reaches libspng through the shim. A 0.26-megapixel limit makes bombs fail at
