@@ -4,8 +4,9 @@
 // Layers (one-way dependencies, lowest first):
 //   CBLAS, CImageCodecs          system/C shims (OpenBLAS cblas.h; libjpeg-turbo, libspng)
 //   CKernels, COneDNN            CPU features, bf16 conversion, SHA-NI SHA-256; oneDNN matmul/convolution with cached primitives
-//   VisionCore                   image decoding, Qwen2.5-VL preprocessing, GEMM layer, Conv3d patch embedding,
-//                                safetensors
+//   ImageCodecs                  JPEG/PNG decoding to RGB8, JPEG encoding (on CImageCodecs only: no GEMM stack)
+//   VisionCore                   Qwen2.5-VL preprocessing, GEMM layer, Conv3d patch embedding, safetensors;
+//                                re-exports ImageCodecs
 //   HTTPCore                     pure HTTP/1.1 request/response parsing and serialisation (no sockets, no JSON)
 //   NetIO                        epoll event loop, non-blocking sockets, HTTP server and client connections
 //   OpenAIAPI                    OpenAI wire format: JSON, request decoding, chunks, error bodies
@@ -14,7 +15,8 @@
 //                                template, SplitMix64 (no model; reads only tokenizer.json)
 //   Engine                       engine thread, scheduler, stub decoder, cost model (no vision, no HTTP)
 //   VLServeKit                   the server application: routes HTTP requests to the API and the engine
-//   BenchKit                     vlbench: datasets, arrival schedule, metrics, reports
+//   BenchKit                     vlbench: datasets, arrival schedule, metrics, reports (ImageCodecs, not VisionCore:
+//                                vlbench links no OpenBLAS or oneDNN)
 //   VLServeBenchmarks            vlserve bench-*: conv, preprocess (+ cache key), API and tokenizer micro-benchmarks and
 //                                their reports
 //   vlserve, vlbench             executables: argument parsing and wiring only
