@@ -3,7 +3,8 @@
 //
 // Layers (one-way dependencies, lowest first):
 //   CBLAS, CImageCodecs          system/C shims (OpenBLAS cblas.h; libjpeg-turbo, libspng)
-//   CKernels, COneDNN            CPU features, bf16 conversion, SHA-NI SHA-256; oneDNN matmul/convolution with cached primitives
+//   CKernels, COneDNN            CPU features, bf16 conversion, SHA-NI SHA-256; oneDNN matmul/convolution with
+//                                cached primitives
 //   ImageCodecs                  JPEG/PNG decoding to RGB8, JPEG encoding (on CImageCodecs only: no GEMM stack)
 //   VisionCore                   Qwen2.5-VL preprocessing, GEMM layer, Conv3d patch embedding, safetensors;
 //                                re-exports ImageCodecs
