@@ -141,6 +141,19 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
 }
 
 @Suite struct HTTPClientTests {
+    /// Runs `body` with an `HTTPClient` for 127.0.0.1:`port` on a fresh started loop; afterwards the client's
+    /// pooled connections are closed on the loop (a loop's shutdown leaves descriptors open), then the loop stops.
+    static func withClient(port: Int, maxConnections: Int = 0, keepAliveSeconds: Double = 60,
+                           _ body: (HTTPClient) async throws -> Void) async throws {
+        let loop = try EventLoop(name: "client-test")
+        loop.start()
+        defer { loop.shutdown() }
+        let client = HTTPClient(loop: loop, address: try ClientAddress.resolve(host: "127.0.0.1", port: port),
+                                maxConnections: maxConnections, keepAliveSeconds: keepAliveSeconds)
+        defer { client.execute { client.closeAll() } }
+        try await body(client)
+    }
+
     @Test func fetchReusesKeepAliveConnection() async throws {
         let server = TinyServer { head, body, c in
             let text = head.hasPrefix("POST") ? String(decoding: body, as: UTF8.self) : "pong"
@@ -148,17 +161,13 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
             return true
         }
         defer { server.stop() }
-        let loop = try EventLoop(name: "client-test")
-        loop.start()
-        defer { loop.shutdown() }
         // A long keep-alive: a loaded full run can starve this task between the two fetches for over the 60 s default.
-        let client = HTTPClient(loop: loop, address: try ClientAddress.resolve(host: "127.0.0.1", port: server.port), keepAliveSeconds: 3600)
-        // Close pooled connections before the loop stops (shutdown leaves descriptors open).
-        defer { client.execute { client.closeAll() } }
-        let (h1, b1) = try await client.fetch(HTTPClientRequest(method: "GET", target: "/health"))
-        #expect(h1.status.code == 200 && b1 == Array("pong".utf8))
-        let (_, b2) = try await client.fetch(HTTPClientRequest(method: "POST", target: "/echo", body: Array("hello".utf8)))
-        #expect(b2 == Array("hello".utf8))
+        try await Self.withClient(port: server.port, keepAliveSeconds: 3600) { client in
+            let (h1, b1) = try await client.fetch(HTTPClientRequest(method: "GET", target: "/health"))
+            #expect(h1.status.code == 200 && b1 == Array("pong".utf8))
+            let (_, b2) = try await client.fetch(HTTPClientRequest(method: "POST", target: "/echo", body: Array("hello".utf8)))
+            #expect(b2 == Array("hello".utf8))
+        }
         #expect(server.accepts == 1)
     }
 
@@ -180,19 +189,15 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
             return true
         }
         defer { server.stop() }
-        let loop = try EventLoop(name: "client-test")
-        loop.start()
-        defer { loop.shutdown() }
-        let client = HTTPClient(loop: loop, address: try ClientAddress.resolve(host: "127.0.0.1", port: server.port))
-        // Close pooled connections before the loop stops (shutdown leaves descriptors open).
-        defer { client.execute { client.closeAll() } }
         let box = Box<StreamCollector>()
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let col = StreamCollector(c)
-            col.onBody = { delivered.signal() }
-            box.value = col
-            let req = HTTPClientRequest(method: "POST", target: "/v1/chat/completions", body: Array("{}".utf8))
-            client.execute { client.send(req, handler: col) }
+        try await Self.withClient(port: server.port) { client in
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let col = StreamCollector(c)
+                col.onBody = { delivered.signal() }
+                box.value = col
+                let req = HTTPClientRequest(method: "POST", target: "/v1/chat/completions", body: Array("{}".utf8))
+                client.execute { client.send(req, handler: col) }
+            }
         }
         let col = try #require(box.value)
         #expect(col.error == nil)
@@ -208,13 +213,9 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
         let s = TinyServer { _, _, _ in false }
         let port = s.port
         s.stop()
-        let loop = try EventLoop(name: "client-test")
-        loop.start()
-        defer { loop.shutdown() }
-        let client = HTTPClient(loop: loop, address: try ClientAddress.resolve(host: "127.0.0.1", port: port))
-        // Close pooled connections before the loop stops (shutdown leaves descriptors open).
-        defer { client.execute { client.closeAll() } }
-        await #expect(throws: HTTPClientError.self) { try await client.fetch(HTTPClientRequest(method: "GET", target: "/")) }
+        try await Self.withClient(port: port) { client in
+            await #expect(throws: HTTPClientError.self) { try await client.fetch(HTTPClientRequest(method: "GET", target: "/")) }
+        }
     }
 
     @Test func serverClosingMidBodyIsAnError() async throws {
@@ -223,17 +224,13 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
             return false
         }
         defer { server.stop() }
-        let loop = try EventLoop(name: "client-test")
-        loop.start()
-        defer { loop.shutdown() }
-        let client = HTTPClient(loop: loop, address: try ClientAddress.resolve(host: "127.0.0.1", port: server.port))
-        // Close pooled connections before the loop stops (shutdown leaves descriptors open).
-        defer { client.execute { client.closeAll() } }
-        do {
-            _ = try await client.fetch(HTTPClientRequest(method: "GET", target: "/"))
-            Issue.record("expected an error")
-        } catch {
-            #expect("\(error)".contains("Server disconnected"))
+        try await Self.withClient(port: server.port) { client in
+            do {
+                _ = try await client.fetch(HTTPClientRequest(method: "GET", target: "/"))
+                Issue.record("expected an error")
+            } catch {
+                #expect("\(error)".contains("Server disconnected"))
+            }
         }
     }
 
@@ -243,19 +240,15 @@ final class StreamCollector: HTTPClientResponseHandler, @unchecked Sendable {
             return true
         }
         defer { server.stop() }
-        let loop = try EventLoop(name: "client-test")
-        loop.start()
-        defer { loop.shutdown() }
-        let client = HTTPClient(loop: loop, address: try ClientAddress.resolve(host: "127.0.0.1", port: server.port), maxConnections: 64)
-        // Close pooled connections before the loop stops (shutdown leaves descriptors open).
-        defer { client.execute { client.closeAll() } }
-        try await withThrowingTaskGroup(of: Int.self) { g in
-            for _ in 0..<300 {
-                g.addTask { try await client.fetch(HTTPClientRequest(method: "GET", target: "/")).0.status.code }
+        try await Self.withClient(port: server.port, maxConnections: 64) { client in
+            try await withThrowingTaskGroup(of: Int.self) { g in
+                for _ in 0..<300 {
+                    g.addTask { try await client.fetch(HTTPClientRequest(method: "GET", target: "/")).0.status.code }
+                }
+                for try await code in g { #expect(code == 200) }
             }
-            for try await code in g { #expect(code == 200) }
+            #expect(client.peakConnections <= 64)
         }
-        #expect(client.peakConnections <= 64)
     }
 }
 
