@@ -52,10 +52,6 @@ extension ServeOptions {
         dtype = flags.dtype
         gemmBackend = flags.gemmBackend
         tokenizerPath = flags.tokenizer
-        if flags.visionEncoder == .full {
-            var tower = flags.towerOperators
-            tower.gemm = .openblasFloat32
-            self.tower = tower
-        }
+        if flags.visionEncoder == .full { tower = flags.towerOperators }   // its `gemm` is set by `VLServer.load`
     }
 }
