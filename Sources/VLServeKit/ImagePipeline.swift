@@ -53,23 +53,27 @@ public struct ImagePipeline: Sendable {
                     continue
                 }
                 if !entry.pixelValues.isEmpty {
-                    let (t, h, w) = (entry.gridT, entry.gridH, entry.gridW)
-                    images.append(EngineImage(pixelValues: entry.pixelValues, gridT: t, gridH: h, gridW: w,
-                                              onEncoded: { [cache] output in
-                                                  cache.storeOutput(key, output, gridT: t, gridH: h, gridW: w)
-                                              }))
+                    var image = EngineImage(pixelValues: entry.pixelValues, gridT: entry.gridT, gridH: entry.gridH,
+                                            gridW: entry.gridW)
+                    image.onEncoded = storingOutput(key, of: image)
+                    images.append(image)
                     continue
                 }
             }
             var image = try preprocessTimed(bytes, param: reference.param)
-            let (t, h, w) = (image.gridT, image.gridH, image.gridW)
-            cache.insert(key, pixelValues: image.pixelValues, gridT: t, gridH: h, gridW: w)
-            image.onEncoded = { [cache] output in cache.storeOutput(key, output, gridT: t, gridH: h, gridW: w) }
+            cache.insert(key, pixelValues: image.pixelValues, gridT: image.gridT, gridH: image.gridH, gridW: image.gridW)
+            image.onEncoded = storingOutput(key, of: image)
             images.append(image)
         }
         let outcome: ImageCache.Outcome = !cache.isEnabled ? .off
             : complete == references.count ? .hit : found == 0 ? .miss : .partial
         return (images, SystemClock.monotonicSeconds() - start, decodeSeconds, outcome)
+    }
+
+    /// What the engine calls once it has encoded `image`: stores the output under `key` in the cache.
+    private func storingOutput(_ key: ImageCacheKey, of image: EngineImage) -> @Sendable (EncodedImage) -> Void {
+        let (cache, t, h, w) = (cache, image.gridT, image.gridH, image.gridW)
+        return { output in cache.storeOutput(key, output, gridT: t, gridH: h, gridW: w) }
     }
 
     /// Decodes and preprocesses one image.
